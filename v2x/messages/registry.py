@@ -1,0 +1,71 @@
+"""The message catalogue: one row per message, naming its bundle, PDU type and identifiers.
+
+ETSI identifiers: ItsPduHeader messageID (TS 102 894-2 v1.3.1, DE_MessageID), BTP destination
+port (ETSI TS 103 248) and ITS-AID (ISO 17419 registry, ETSI TS 102 965). China identifiers:
+MessageFrame alternative and DSMP AID (YD/T 3707-2020).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from v2x.errors import UnknownMessageError
+
+
+@dataclass(frozen=True)
+class MessageType:
+    """One catalogued message: how to find its schema and how it is identified on the air."""
+
+    name: str
+    family: str
+    pdu: str
+    title: str
+    standard: str
+    message_id: int | None = None
+    btp_port: int | None = None
+    its_aid: int | None = None
+    frames: dict[str, int | None] = field(default_factory=dict)
+    """For a frame that carries several messages (China MessageFrame): alternative -> AID."""
+
+
+def _etsi(pdu: str, title: str, standard: str, message_id: int, port: int, aid: int) -> MessageType:
+    return MessageType(f"etsi.{pdu}", "etsi", pdu, title, standard, message_id, port, aid)
+
+
+_ROWS: tuple[MessageType, ...] = (
+    _etsi("DENM", "Decentralized Environmental Notification", "EN 302 637-3 v1.3.1", 1, 2002, 37),
+    _etsi("CAM", "Cooperative Awareness", "EN 302 637-2 v1.4.1", 2, 2001, 36),
+    _etsi("SPATEM", "Signal Phase and Timing", "TS 103 301 v1.3.1", 4, 2004, 137),
+    _etsi("MAPEM", "Map (intersection topology)", "TS 103 301 v1.3.1", 5, 2003, 138),
+    _etsi("IVIM", "In-Vehicle Information", "TS 103 301 v1.3.1", 6, 2006, 139),
+    _etsi("SREM", "Signal Request", "TS 103 301 v1.3.1", 9, 2007, 140),
+    _etsi("SSEM", "Signal Request Status", "TS 103 301 v1.3.1", 10, 2008, 637),
+    _etsi("RTCMEM", "RTCM GNSS corrections", "TS 103 301 v1.3.1", 13, 2013, 540802),
+    MessageType(
+        "csae.MessageFrame", "csae", "MessageFrame",
+        "China C-V2X message frame (BSM, MapData, RSM, SPAT, RSI)",
+        "T/CSAE 53-2020, YD/T 3709-2020",
+        frames={"bsmFrame": 111, "mapFrame": 3618, "rsmFrame": 3623, "spatFrame": 3619,
+                "rsiFrame": 3620},
+    ),
+)
+
+CATALOGUE: dict[str, MessageType] = {row.name: row for row in _ROWS}
+
+
+def lookup(name: str) -> MessageType:
+    """The row of ``name``; UnknownMessageError lists the known names otherwise."""
+    try:
+        return CATALOGUE[name]
+    except (KeyError, TypeError):
+        raise UnknownMessageError(
+            f"unknown message {name!r}; known: {', '.join(CATALOGUE)}", str(name)
+        ) from None
+
+
+def by_message_id(message_id: int) -> MessageType | None:
+    """The ETSI message with this ItsPduHeader messageID, if catalogued."""
+    for row in _ROWS:
+        if row.family == "etsi" and row.message_id == message_id:
+            return row
+    return None

@@ -1,0 +1,209 @@
+"""ASN.1 bundles: our modules grouped per (family, release), each compiled once for UPER and cached.
+
+asn1tools keeps one flat type table per compile and loses types when two releases of a module meet,
+so each bundle is compiled on its own (DESIGN.md principle 2). After compiling, three gaps of
+asn1tools' UPER codec (ITU-T X.691) are closed on the compiled types, so that what we received is
+kept rather than silently dropped:
+
+* BIT STRING with an extensible size constraint (X.691 clause 16.6): asn1tools raises
+  NotImplementedError when the extension bit is set (e.g. LaneAttributes-Vehicle in real MAPEMs);
+* ENUMERATED with an unknown extension addition (clause 14.3): asn1tools returns ``None``;
+* CHOICE with an unknown extension alternative (clause 23.8): asn1tools returns ``(None, None)``.
+
+An unknown enumeration addition decodes as the string ``"extension-addition-<index>"``; an unknown
+CHOICE alternative as ``("extension-addition-<index>", <open type bytes>)``. Both encode back to the
+same bits.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import asn1tools
+from asn1tools.codecs import per, uper
+
+from v2x.errors import SchemaError
+
+UNKNOWN_ADDITION = "extension-addition-"
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """One compilable set of ASN.1 modules: a message family at one release."""
+
+    family: str
+    release: str
+    folder: str
+    summary: str
+
+    def files(self) -> list[Path]:
+        """The ``.asn`` files of the bundle, in a stable order."""
+        root = resources.files("v2x.messages") / "asn1" / self.folder
+        return sorted(Path(str(p)) for p in root.iterdir() if p.name.endswith(".asn"))
+
+
+BUNDLES: dict[str, Bundle] = {
+    "etsi": Bundle(
+        "etsi", "release 1", "etsi",
+        "ETSI C-ITS Day-1: CDD TS 102 894-2 v1.3.1, CAM EN 302 637-2 v1.4.1, "
+        "DENM EN 302 637-3 v1.3.1, TS 103 301 v1.3.1 (ISO TS 19091 v2, ISO TS 19321 v2)",
+    ),
+    "csae": Bundle(
+        "csae", "2020", "csae",
+        "China C-V2X message set T/CSAE 53-2020 / YD/T 3709-2020 (MessageFrame, phase 1)",
+    ),
+}
+
+
+def bundle(family: str) -> Bundle:
+    """The bundle of a family, or SchemaError naming the known ones."""
+    try:
+        return BUNDLES[family]
+    except KeyError:
+        raise SchemaError(f"no ASN.1 bundle {family!r}; known: {', '.join(BUNDLES)}") from None
+
+
+@functools.cache
+def parsed(family: str) -> dict[str, Any]:
+    """asn1tools' parse tree of a bundle (module name -> definitions)."""
+    files = [str(p) for p in bundle(family).files()]
+    if not files:
+        raise SchemaError(f"bundle {family!r} has no .asn files")
+    try:
+        return asn1tools.parse_files(files)
+    except asn1tools.ParseError as exc:
+        raise SchemaError(f"bundle {family!r}: {exc}") from None
+
+
+@functools.cache
+def specification(family: str) -> asn1tools.compiler.Specification:
+    """The UPER specification of a bundle, compiled once per process and hardened."""
+    try:
+        spec = asn1tools.compile_dict(parsed(family), "uper")
+    except asn1tools.CompileError as exc:
+        raise SchemaError(f"bundle {family!r}: {exc}") from None
+    seen: set[int] = set()
+    for compiled in spec.types.values():
+        _harden(compiled.type, seen)
+    return spec
+
+
+# ----------------------------------------------------------------------------- hardened types
+
+
+class _ExtensibleBitString(uper.BitString):
+    """BIT STRING (SIZE (lb..ub, ...)): outside the root, extension bit 1 then a length (16.6)."""
+
+    def encode(self, data, encoder):
+        _, number_of_bits = data
+        if self.minimum <= number_of_bits <= self.maximum:
+            super().encode(data, encoder)
+            return
+        encoder.append_bit(1)
+        self.encode_unbound(data[0], number_of_bits, encoder)
+
+    def decode(self, decoder):
+        if decoder.read_bit():
+            return self.decode_unbound(decoder)
+        number_of_bits = self.minimum
+        if self.minimum != self.maximum:
+            number_of_bits += decoder.read_non_negative_binary_integer(self.number_of_bits)
+        return (decoder.read_bits(number_of_bits), number_of_bits)
+
+
+def _unknown_index(name: object) -> int | None:
+    if isinstance(name, str) and name.startswith(UNKNOWN_ADDITION):
+        suffix = name[len(UNKNOWN_ADDITION):]
+        if suffix.isdigit():
+            return int(suffix)
+    return None
+
+
+class _KeepingEnumerated(per.Enumerated):
+    """ENUMERATED ... : an unknown addition is kept as ``extension-addition-<index>``."""
+
+    def encode(self, data, encoder):
+        index = _unknown_index(data)
+        if index is not None and self.additions_index_to_data is not None:
+            encoder.append_bit(1)
+            encoder.append_normally_small_non_negative_whole_number(index)
+            return
+        if data not in self.root_data_to_index and (
+            self.additions_data_to_index is None or data not in self.additions_data_to_index
+        ):
+            known = list(self.root_data_to_index) + list(self.additions_data_to_index or ())
+            raise uper.EncodeError(f"expected one of {', '.join(map(str, known))}, got {data!r}")
+        super().encode(data, encoder)
+
+    def decode(self, decoder):
+        if self.additions_index_to_data is None or not decoder.read_bit():
+            return self.decode_root(decoder)
+        index = decoder.read_normally_small_non_negative_whole_number()
+        return self.additions_index_to_data.get(index, f"{UNKNOWN_ADDITION}{index}")
+
+
+class _KeepingChoice(uper.Choice):
+    """CHOICE { ..., ... }: an unknown alternative is kept with its open-type bytes."""
+
+    def encode(self, data, encoder):
+        index = _unknown_index(data[0]) if isinstance(data, tuple) and len(data) == 2 else None
+        if index is None or self.additions_index_to_member is None:
+            super().encode(data, encoder)
+            return
+        if not isinstance(data[1], bytes | bytearray):
+            raise uper.EncodeError(f"unknown alternative {data[0]} needs its bytes as value")
+        encoder.append_bit(1)
+        encoder.append_normally_small_non_negative_whole_number(index)
+        encoder.append_length_determinant(len(data[1]))
+        encoder.append_bytes(bytes(data[1]))
+
+    def decode_additions(self, decoder):
+        index = decoder.read_normally_small_non_negative_whole_number()
+        member = self.additions_index_to_member.get(index)
+        length = decoder.read_length_determinant()
+        if member is None:
+            return (f"{UNKNOWN_ADDITION}{index}", bytes(decoder.read_bytes(length)))
+        start = decoder.number_of_bits
+        try:
+            value = member.decode(decoder)
+        except uper.ErrorWithLocation as exc:
+            exc.add_location(member)
+            raise
+        used = start - decoder.number_of_bits
+        if used > 8 * length:
+            raise uper.DecodeError(f"alternative {member.name} overruns its open type")
+        decoder.skip_bits(8 * length - used)
+        return (member.name, value)
+
+
+def _harden(node: Any, seen: set[int]) -> None:
+    """Swap the classes of the compiled UPER types that need the repairs above, recursively."""
+    if id(node) in seen:
+        return
+    seen.add(id(node))
+    if isinstance(node, uper.BitString) and node.has_extension_marker:
+        node.__class__ = _ExtensibleBitString
+    elif type(node) is per.Enumerated:
+        node.__class__ = _KeepingEnumerated
+    elif type(node) is uper.Choice:
+        node.__class__ = _KeepingChoice
+    for child in _children(node):
+        _harden(child, seen)
+
+
+def _children(node: Any) -> list[Any]:
+    if isinstance(node, per.MembersType):
+        return list(node.root_members) + list(node.additions or [])
+    if isinstance(node, per.Choice):
+        return list(node.root_index_to_member.values()) + list(
+            (node.additions_index_to_member or {}).values()
+        )
+    if isinstance(node, per.ArrayType):
+        return [node.element_type]
+    if isinstance(node, per.Recursive):
+        return [node._inner] if node._inner is not None else []
+    return []

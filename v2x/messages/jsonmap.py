@@ -5,7 +5,7 @@ The mapping, driven by the schema, and its exact inverse:
 =====================  ========================================================================
 ASN.1 (Python form)    JSON
 =====================  ========================================================================
-SEQUENCE / SET (dict)  object; absent OPTIONAL members are absent
+SEQUENCE / SET (dict)  object; absent OPTIONAL members and DEFAULT values are left out
 SEQUENCE OF (list)     array
 CHOICE (name, value)   object with one member ``{"name": value}``
 INTEGER, BOOLEAN       number, true/false; NULL -> null
@@ -13,7 +13,7 @@ ENUMERATED (str)       string
 character strings      string
 OCTET STRING (bytes)   hex string, e.g. ``"0a1b"``
 BIT STRING             fixed size: hex string of the bits, left-aligned (``"c0"`` = 2 bits ``11``);
-(bytes, n)             other sizes: ``{"value": hex, "length": n}``
+(bytes, n)             other sizes (also extensible ones): ``{"value": hex, "length": n}``
 open type              the contained value in this same mapping, or a hex string when its id is
                        not registered
 unknown extension      CHOICE: ``{"extension-addition-<i>": hex}``;
@@ -87,6 +87,8 @@ class _Mapper:
                     out[key] = item
                     continue
                 raise InputError(f"unknown member {key!r}", path)
+            if self.to_json and member.default is not None and item == member.default:
+                continue  # canonical: a DEFAULT value is left out
             out[key] = self.convert(member, item, subplans.get(key), f"{path}.{key}")
         return out
 
@@ -138,8 +140,8 @@ class _Mapper:
         if self.to_json:
             data, length = value
             return bytes(data).hex() if fixed else {"value": bytes(data).hex(), "length": length}
-        if fixed and isinstance(value, str):
-            return (_unhex(value, path), node.minimum)
+        if isinstance(value, str) and node.minimum == node.maximum and node.minimum is not None:
+            return (_unhex(value, path), node.minimum)  # hex form of the root size
         document = self.expect(value, dict, 'an object {"value": hex, "length": n}', path)
         length = document.get("length")
         if not isinstance(length, int) or length < 0:

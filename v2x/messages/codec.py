@@ -78,8 +78,11 @@ def decode_type(family: str, type_name: str, data: bytes | bytearray | memoryvie
         raise _as_error(DecodeError, exc, type_name) from None
     except asn1tools.DecodeError as exc:
         raise _as_error(DecodeError, exc, type_name) from None
-    except (ValueError, IndexError, KeyError, TypeError, OverflowError, RecursionError) as exc:
-        raise DecodeError(f"malformed encoding ({exc!r})", type_name) from None
+    except (ValueError, IndexError, KeyError, TypeError, OverflowError, RecursionError,
+            NotImplementedError) as exc:
+        # asn1tools reports some malformed inputs this way (e.g. a normally small length
+        # above 64, which no valid encoding of our schemas produces)
+        raise DecodeError(f"malformed encoding ({exc})", type_name) from None
     _check_end(decoder, len(data), type_name)
     plan = opentypes.plan(family, type_name)
     if plan is not None:

@@ -10,6 +10,9 @@ kept rather than silently dropped:
 * ENUMERATED with an unknown extension addition (clause 14.3): asn1tools returns ``None``;
 * CHOICE with an unknown extension alternative (clause 23.8): asn1tools returns ``(None, None)``.
 
+Decoding is bounded: recursive types nest at most MAX_RECURSION deep, and every other type has a
+finite depth fixed by the schema.
+
 An unknown enumeration addition decodes as the string ``"extension-addition-<index>"``; an unknown
 CHOICE alternative as ``("extension-addition-<index>", <open type bytes>)``. Both encode back to the
 same bits.
@@ -24,7 +27,9 @@ from pathlib import Path
 from typing import Any
 
 import asn1tools
-from asn1tools.codecs import per, uper
+from asn1tools.codecs import DecodeError as _ToolDecodeError
+from asn1tools.codecs import EncodeError as _ToolEncodeError
+from asn1tools.codecs import per, type_checker, uper
 
 from v2x.errors import SchemaError
 
@@ -87,8 +92,10 @@ def specification(family: str) -> asn1tools.compiler.Specification:
     except asn1tools.CompileError as exc:
         raise SchemaError(f"bundle {family!r}: {exc}") from None
     seen: set[int] = set()
-    for compiled in spec.types.values():
-        _harden(compiled.type, seen)
+    for module in spec._modules.values():  # every type, also those the flat table dropped
+        for compiled in module.values():
+            _harden(compiled.type, seen)
+            _harden_checker(compiled.type_checker.type, seen)
     return spec
 
 
@@ -136,7 +143,7 @@ class _KeepingEnumerated(per.Enumerated):
             self.additions_data_to_index is None or data not in self.additions_data_to_index
         ):
             known = list(self.root_data_to_index) + list(self.additions_data_to_index or ())
-            raise uper.EncodeError(f"expected one of {', '.join(map(str, known))}, got {data!r}")
+            raise _ToolEncodeError(f"expected one of {', '.join(map(str, known))}, got {data!r}")
         super().encode(data, encoder)
 
     def decode(self, decoder):
@@ -155,7 +162,7 @@ class _KeepingChoice(uper.Choice):
             super().encode(data, encoder)
             return
         if not isinstance(data[1], bytes | bytearray):
-            raise uper.EncodeError(f"unknown alternative {data[0]} needs its bytes as value")
+            raise _ToolEncodeError(f"unknown alternative {data[0]} needs its bytes as value")
         encoder.append_bit(1)
         encoder.append_normally_small_non_negative_whole_number(index)
         encoder.append_length_determinant(len(data[1]))
@@ -175,9 +182,27 @@ class _KeepingChoice(uper.Choice):
             raise
         used = start - decoder.number_of_bits
         if used > 8 * length:
-            raise uper.DecodeError(f"alternative {member.name} overruns its open type")
+            raise _ToolDecodeError(f"alternative {member.name} overruns its open type")
         decoder.skip_bits(8 * length - used)
         return (member.name, value)
+
+
+MAX_RECURSION = 32
+"""How deep a recursive type (ISO 14823 GddStructure in IVI) may nest inside one message."""
+
+
+class _DepthLimitedRecursive(per.Recursive):
+    """A recursive type reference that refuses to nest deeper than MAX_RECURSION."""
+
+    def decode(self, decoder):
+        depth = getattr(decoder, "v2x_depth", 0)
+        if depth >= MAX_RECURSION:
+            raise _ToolDecodeError(f"{self.type_name} nested deeper than {MAX_RECURSION}")
+        decoder.v2x_depth = depth + 1
+        try:
+            return self._inner.decode(decoder)
+        finally:
+            decoder.v2x_depth = depth
 
 
 def _harden(node: Any, seen: set[int]) -> None:
@@ -191,8 +216,48 @@ def _harden(node: Any, seen: set[int]) -> None:
         node.__class__ = _KeepingEnumerated
     elif type(node) is uper.Choice:
         node.__class__ = _KeepingChoice
+    elif type(node) is per.Recursive:
+        node.__class__ = _DepthLimitedRecursive
     for child in _children(node):
         _harden(child, seen)
+
+
+class _StrictIntegerCheck(type_checker.Integer):
+    """INTEGER takes an int (asn1tools' checker also lets str and bool through)."""
+
+    def encode(self, data):
+        if not isinstance(data, int) or isinstance(data, bool):
+            raise _ToolEncodeError(f"Expected an integer, but got {data!r}")
+
+
+class _KeepingChoiceCheck(type_checker.Choice):
+    """Lets a kept unknown alternative ``("extension-addition-<i>", bytes)`` through."""
+
+    def encode(self, data):
+        if isinstance(data, tuple) and len(data) == 2 and _unknown_index(data[0]) is not None:
+            return
+        super().encode(data)
+
+
+def _harden_checker(node: Any, seen: set[int]) -> None:
+    """Tighten asn1tools' type checker tree the same way (it runs before encoding)."""
+    if node is None or id(node) in seen:
+        return
+    seen.add(id(node))
+    if type(node) is type_checker.Integer:
+        node.__class__ = _StrictIntegerCheck
+    elif type(node) is type_checker.Choice:
+        node.__class__ = _KeepingChoiceCheck
+    if isinstance(node, type_checker.Dict | type_checker.Choice):
+        children = list(node.members)
+    elif isinstance(node, type_checker.List):
+        children = [node.element_type]
+    elif isinstance(node, type_checker.Recursive):
+        children = [node.inner]
+    else:
+        children = []
+    for child in children:
+        _harden_checker(child, seen)
 
 
 def _children(node: Any) -> list[Any]:

@@ -75,7 +75,7 @@ def test_librasn_asserted_values():
     ivi = _librasn("ivim_real_01")["ivi"]
     codes = [
         part["roadSignCodes"][0]["code"]
-        for _, container in ivi["optional"] if "giv" == _ for part in container
+        for _, container in ivi["optional"] if _ == "giv" for part in container
     ]
     assert codes[0][1]["pictogramCode"]["pictogramCategoryCode"]["serialNumber"] == 78
 

@@ -11,11 +11,10 @@ from __future__ import annotations
 from typing import Any
 
 import asn1tools
-from asn1tools.codecs import uper
-from asn1tools.codecs import ErrorWithLocation
+from asn1tools.codecs import ErrorWithLocation, uper
 
 from v2x.errors import DecodeError, EncodeError
-from v2x.messages import opentypes, schema
+from v2x.messages import schema, schemaplan
 from v2x.messages.registry import lookup
 
 MAX_MESSAGE_BYTES = 65_535
@@ -45,9 +44,9 @@ def decode(name: str, data: bytes | bytearray | memoryview) -> Any:
 def encode_type(family: str, type_name: str, value: Any) -> bytes:
     """Encode any type of a bundle (used for messages and for open-type contents)."""
     spec = schema.specification(family)
-    plan = opentypes.plan(family, type_name)
+    plan = schemaplan.plan(family, type_name)
     if plan is not None:
-        value = _encode_open_types(family, plan, value, type_name)
+        value = _before_encode(family, plan, value, type_name)
     try:
         return spec.encode(type_name, value, check_constraints=True)
     except (asn1tools.EncodeError, asn1tools.ConstraintsError) as exc:
@@ -84,9 +83,9 @@ def decode_type(family: str, type_name: str, data: bytes | bytearray | memoryvie
         # above 64, which no valid encoding of our schemas produces)
         raise DecodeError(f"malformed encoding ({exc})", type_name) from None
     _check_end(decoder, len(data), type_name)
-    plan = opentypes.plan(family, type_name)
+    plan = schemaplan.plan(family, type_name)
     if plan is not None:
-        value = _decode_open_types(family, plan, value, type_name)
+        value = _after_decode(family, plan, value, type_name)
     return value
 
 
@@ -108,25 +107,29 @@ def _as_error(kind: type[EncodeError] | type[DecodeError], exc: Exception, type_
 
 
 
-# ----------------------------------------------------------------------------- open types
+# ----------------------------------------------------------------------------- schema plans
 
 
-def _decode_open_types(family: str, plan: opentypes.Plan, value: Any, path: str) -> Any:
+def _after_decode(family: str, plan: schemaplan.Plan, value: Any, path: str) -> Any:
     kind, sub = plan
     if kind == "fields":
         for name, inner in sub.items():
             if name in value:
-                value[name] = _decode_open_types(family, inner, value[name], f"{path}.{name}")
+                value[name] = _after_decode(family, inner, value[name], f"{path}.{name}")
         return value
     if kind == "choice":
         name, inner_value = value
         inner = sub.get(name)
         if inner is None:
             return value
-        return (name, _decode_open_types(family, inner, inner_value, f"{path}.{name}"))
+        return (name, _after_decode(family, inner, inner_value, f"{path}.{name}"))
     if kind == "items":
-        return [_decode_open_types(family, sub, item, path) for item in value]
-    objects = opentypes.object_set(family, sub)
+        return [_after_decode(family, sub, item, path) for item in value]
+    if kind == "union":
+        if not schemaplan.permitted(sub, value):
+            raise DecodeError(f"value {value} is not permitted ({_ranges(sub)})", path)
+        return value
+    objects = schemaplan.object_set(family, sub)
     type_name = objects.types.get(value[objects.id_field])
     if type_name is None:
         return value
@@ -138,7 +141,7 @@ def _decode_open_types(family: str, plan: opentypes.Plan, value: Any, path: str)
     return value
 
 
-def _encode_open_types(family: str, plan: opentypes.Plan, value: Any, path: str) -> Any:
+def _before_encode(family: str, plan: schemaplan.Plan, value: Any, path: str) -> Any:
     """A copy of ``value`` with open-type contents given as values encoded to bytes."""
     kind, sub = plan
     if kind == "fields":
@@ -147,17 +150,21 @@ def _encode_open_types(family: str, plan: opentypes.Plan, value: Any, path: str)
         out = dict(value)
         for name, inner in sub.items():
             if name in out:
-                out[name] = _encode_open_types(family, inner, out[name], f"{path}.{name}")
+                out[name] = _before_encode(family, inner, out[name], f"{path}.{name}")
         return out
     if kind == "choice":
         if not (isinstance(value, tuple) and len(value) == 2) or value[0] not in sub:
             return value
-        return (value[0], _encode_open_types(family, sub[value[0]], value[1], f"{path}.{value[0]}"))
+        return (value[0], _before_encode(family, sub[value[0]], value[1], f"{path}.{value[0]}"))
     if kind == "items":
         if not isinstance(value, list | tuple):
             return value
-        return [_encode_open_types(family, sub, item, path) for item in value]
-    objects = opentypes.object_set(family, sub)
+        return [_before_encode(family, sub, item, path) for item in value]
+    if kind == "union":
+        if isinstance(value, int) and not schemaplan.permitted(sub, value):
+            raise EncodeError(f"Expected an integer in {_ranges(sub)}, but got {value}", path)
+        return value
+    objects = schemaplan.object_set(family, sub)
     if not isinstance(value, dict) or isinstance(value.get(objects.value_field), bytes | bytearray):
         return value
     where = f"{path}.{objects.value_field}"
@@ -173,6 +180,10 @@ def _encode_open_types(family: str, plan: opentypes.Plan, value: Any, path: str)
     except EncodeError as exc:
         raise EncodeError(exc.reason, _join(where, type_name, exc.path)) from None
     return {**value, objects.value_field: contents}
+
+
+def _ranges(ranges: tuple[tuple[int, int], ...]) -> str:
+    return " | ".join(f"{low}..{high}" if low != high else str(low) for low, high in ranges)
 
 
 def _join(where: str, type_name: str, inner_path: str) -> str:

@@ -29,7 +29,7 @@ from typing import Any
 from asn1tools.codecs import per
 
 from v2x.errors import InputError
-from v2x.messages import opentypes, schema
+from v2x.messages import schema, schemaplan
 from v2x.messages.registry import lookup
 from v2x.messages.schema import UNKNOWN_ADDITION
 
@@ -54,9 +54,9 @@ class _Mapper:
 
     def type_value(self, type_name: str, value: Any, path: str) -> Any:
         node = self.spec.types[type_name].type
-        return self.convert(node, value, opentypes.plan(self.family, type_name), path)
+        return self.convert(node, value, schemaplan.plan(self.family, type_name), path)
 
-    def convert(self, node: Any, value: Any, plan: opentypes.Plan | None, path: str) -> Any:
+    def convert(self, node: Any, value: Any, plan: schemaplan.Plan | None, path: str) -> Any:
         if isinstance(node, per.Recursive):
             node = node._inner
         if plan is not None and plan[0] == "open":
@@ -75,7 +75,7 @@ class _Mapper:
             return self.octets(value, path)
         return value
 
-    def members(self, node: Any, value: Any, plan: opentypes.Plan | None, path: str) -> dict:
+    def members(self, node: Any, value: Any, plan: schemaplan.Plan | None, path: str) -> dict:
         value = self.expect(value, dict, "an object", path)
         subplans = plan[1] if plan is not None else {}
         out = {}
@@ -92,7 +92,7 @@ class _Mapper:
             out[key] = self.convert(member, item, subplans.get(key), f"{path}.{key}")
         return out
 
-    def choice(self, node: Any, value: Any, plan: opentypes.Plan | None, path: str) -> Any:
+    def choice(self, node: Any, value: Any, plan: schemaplan.Plan | None, path: str) -> Any:
         if self.to_json:
             alternative, inner = value
         else:
@@ -115,7 +115,7 @@ class _Mapper:
         return {alternative: converted} if self.to_json else (alternative, converted)
 
     def open_type(self, node: Any, value: Any, set_name: str, path: str) -> Any:
-        objects = opentypes.object_set(self.family, set_name)
+        objects = schemaplan.object_set(self.family, set_name)
         value = self.expect(value, dict, "an object", path)
         out = dict(value)
         contents = value.get(objects.value_field)

@@ -1,14 +1,15 @@
 """ASN.1 bundles: our modules grouped per (family, release), each compiled once for UPER and cached.
 
 asn1tools keeps one flat type table per compile and loses types when two releases of a module meet,
-so each bundle is compiled on its own (DESIGN.md principle 2). After compiling, three gaps of
+so each bundle is compiled on its own (DESIGN.md principle 2). After compiling, four gaps of
 asn1tools' UPER codec (ITU-T X.691) are closed on the compiled types, so that what we received is
 kept rather than silently dropped:
 
 * BIT STRING with an extensible size constraint (X.691 clause 16.6): asn1tools raises
   NotImplementedError when the extension bit is set (e.g. LaneAttributes-Vehicle in real MAPEMs);
 * ENUMERATED with an unknown extension addition (clause 14.3): asn1tools returns ``None``;
-* CHOICE with an unknown extension alternative (clause 23.8): asn1tools returns ``(None, None)``.
+* CHOICE with an unknown extension alternative (clause 23.8): asn1tools returns ``(None, None)``;
+* SEQUENCE extension additions that fail to encode: asn1tools drops them without a word.
 
 Decoding is bounded: recursive types nest at most MAX_RECURSION deep, and every other type has a
 finite depth fixed by the schema.
@@ -34,6 +35,8 @@ from asn1tools.codecs import per, type_checker, uper
 from v2x.errors import SchemaError
 
 UNKNOWN_ADDITION = "extension-addition-"
+UNION_KEY = "v2x-union"
+"""Parse-tree key holding the ranges of a value-range union (see _per_effective_ranges)."""
 
 
 @dataclass(frozen=True)
@@ -79,9 +82,43 @@ def parsed(family: str) -> dict[str, Any]:
     if not files:
         raise SchemaError(f"bundle {family!r} has no .asn files")
     try:
-        return asn1tools.parse_files(files)
+        tree = asn1tools.parse_files(files)
     except asn1tools.ParseError as exc:
         raise SchemaError(f"bundle {family!r}: {exc}") from None
+    _per_effective_ranges(tree)
+    return tree
+
+
+def _per_effective_ranges(node: Any) -> None:
+    """Replace a union of value ranges by the range that spans it, in place.
+
+    PER encodes a constrained whole number against its effective constraint, the smallest range
+    holding every permitted value (X.691 clause 10.3). asn1tools keeps only the first range of a
+    union, so ``Code-Units (2..4 | 6..8)`` (ISO 14823) went out in 2 bits instead of 3 and shifted
+    everything after it. The union itself is kept under UNION_KEY; the codec checks the holes.
+    """
+    if isinstance(node, dict):
+        ranges = node.get("restricted-to")
+        if isinstance(ranges, list):
+            bounds = [r for r in ranges if r is not None]
+            if len(bounds) > 1 and all(_is_number_range(r) for r in bounds):
+                low = min(r[0] if isinstance(r, list | tuple) else r for r in bounds)
+                high = max(r[1] if isinstance(r, list | tuple) else r for r in bounds)
+                node["restricted-to"] = [(low, high)] + ([None] if None in ranges else [])
+                if None not in ranges:  # an extensible union lets any value through
+                    node[UNION_KEY] = tuple(
+                        (r[0], r[1]) if isinstance(r, list | tuple) else (r, r) for r in bounds)
+        for child in node.values():
+            _per_effective_ranges(child)
+    elif isinstance(node, list):
+        for child in node:
+            _per_effective_ranges(child)
+
+
+def _is_number_range(item: Any) -> bool:
+    if isinstance(item, list | tuple):
+        return len(item) == 2 and all(isinstance(x, int | float) for x in item)
+    return isinstance(item, int | float)
 
 
 @functools.cache
@@ -205,6 +242,26 @@ class _DepthLimitedRecursive(per.Recursive):
             decoder.v2x_depth = depth
 
 
+class _StrictSequence(per.Sequence):
+    """SEQUENCE { ..., ... }: asn1tools silently drops an extension addition that fails to
+    encode (a missing mandatory member, say); here the failure is raised with its path."""
+
+    def encode_additions(self, data, encoder):
+        for addition in self.additions:
+            trial = encoder.__class__()
+            try:
+                if isinstance(addition, per.AdditionGroup):
+                    if any(member.name in data for member in addition.root_members):
+                        addition.encode_root(data, trial)
+                elif addition.name in data:
+                    addition.encode(data[addition.name], trial)
+            except uper.ErrorWithLocation as exc:
+                if addition.name:
+                    exc.add_location(addition)
+                raise
+        return super().encode_additions(data, encoder)
+
+
 def _harden(node: Any, seen: set[int]) -> None:
     """Swap the classes of the compiled UPER types that need the repairs above, recursively."""
     if id(node) in seen:
@@ -218,6 +275,8 @@ def _harden(node: Any, seen: set[int]) -> None:
         node.__class__ = _KeepingChoice
     elif type(node) is per.Recursive:
         node.__class__ = _DepthLimitedRecursive
+    elif type(node) is per.Sequence and node.additions:
+        node.__class__ = _StrictSequence
     for child in _children(node):
         _harden(child, seen)
 

@@ -1,11 +1,16 @@
-"""Open types resolved by an id field: the information object sets asn1tools cannot express.
+"""Where a schema needs help that asn1tools cannot give, found once per type from the parse tree.
 
-ISO TS 19091 (DSRC profile C) writes its regional extensions as
-``RegionalExtension {{Reg-X}} ::= SEQUENCE { regionId, regExtValue Reg-X.&Type({Reg-X}{@regionId}) }``.
-Our REGION module gives each ``Reg-X`` as an alias of a plain SEQUENCE whose ``regExtValue`` is an
-OCTET STRING (same UPER bytes: X.691 clause 11.2, an open type is a length-prefixed octet string).
-The object sets live here, one row per (set, id); the codec decodes ``regExtValue`` a second time
-with the registered type, and keeps the bytes for ids nobody registered.
+Two constructs:
+
+* Open types resolved by an id field (information object sets). ISO TS 19091 (DSRC profile C)
+  writes its regional extensions as ``RegionalExtension {{Reg-X}} ::= SEQUENCE { regionId,
+  regExtValue Reg-X.&Type({Reg-X}{@regionId}) }``. Our REGION module gives each ``Reg-X`` as an
+  alias of a plain SEQUENCE whose ``regExtValue`` is an OCTET STRING (same UPER bytes: X.691
+  clause 11.2, an open type is a length-prefixed octet string). The object sets live here, one row
+  per (set, id); the codec decodes ``regExtValue`` a second time with the registered type, and
+  keeps the bytes for ids nobody registered.
+* Unions of value ranges, ``Code-Units (2..4 | 6..8)`` in ISO 14823: PER encodes them against the
+  spanning range (see ``schema``), and the codec checks the holes.
 """
 
 from __future__ import annotations
@@ -27,6 +32,11 @@ class ObjectSet:
     id_field: str
     value_field: str
     types: dict[int, str]
+
+
+def permitted(ranges: tuple[tuple[int, int], ...], value: int) -> bool:
+    """Whether ``value`` lies in one of the ranges of a union."""
+    return any(low <= value <= high for low, high in ranges)
 
 
 def _regional(add_grp_c: str | None = None) -> ObjectSet:
@@ -68,8 +78,9 @@ OBJECT_SETS: dict[str, dict[str, ObjectSet]] = {
     "csae": {},
 }
 
-# A plan says where open types sit below a type: ("open", set name), ("fields", {name: plan}),
-# ("choice", {alternative: plan}) or ("items", plan); None when there are none.
+# A plan says where such constructs sit below a type: ("open", set name), ("union", ranges),
+# ("fields", {name: plan}), ("choice", {alternative: plan}) or ("items", plan); None when there
+# are none.
 Plan = tuple[str, Any]
 
 
@@ -78,12 +89,13 @@ def object_set(family: str, name: str) -> ObjectSet:
     return OBJECT_SETS[family][name]
 
 
+UNION_KEY = schema.UNION_KEY
+
+
 @functools.cache
 def plan(family: str, type_name: str) -> Plan | None:
-    """Where the open types are inside ``type_name`` (None if nowhere), from the parse tree."""
+    """Where open types and range unions are inside ``type_name`` (None if nowhere)."""
     sets = OBJECT_SETS.get(family, {})
-    if not sets:
-        return None
     modules = schema.parsed(family)
     module = _module_of(modules, type_name)
     if module is None:
@@ -132,6 +144,8 @@ class _Planner:
 
     def of_type(self, node: dict[str, Any], module: str) -> Plan | None:
         kind = node["type"]
+        if UNION_KEY in node:
+            return ("union", node[UNION_KEY])
         if kind in ("SEQUENCE", "SET", "CHOICE"):
             found = {}
             for member in _flat_members(node.get("members", [])):

@@ -72,7 +72,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="shorter measurements")
     seconds = 0.5 if parser.parse_args().quick else 2.0
 
-    plain = asn1tools.compile_files([str(p) for p in schema.bundle("etsi").files()], "uper")
+    plain = asn1tools.compile_files([str(p) for p in schema.bundle_named("etsi").files()], "uper")
     pycrate = pycrate_types()
     header = (f"{'message':<36} {'bytes':>5} | {'v2x enc':>8} {'v2x dec':>8} | "
               f"{'a1t enc':>8} {'a1t dec':>8} | {'pyc enc':>8} {'pyc dec':>8} | "

@@ -19,19 +19,26 @@ UNBOUNDED = 2**31
 
 
 @functools.cache
-def for_type(family: str, type_name: str) -> st.SearchStrategy[Any]:
-    """Valid values of ``type_name`` in bundle ``family`` (asn1tools' Python form)."""
-    node = schema.specification(family).types[type_name].type
-    return _Builder(family).build(node, schemaplan.plan(family, type_name))
+def for_type(bundle: str, type_name: str, recursion: int = 2) -> st.SearchStrategy[Any]:
+    """Valid values of ``type_name`` in bundle ``bundle`` (asn1tools' Python form).
+
+    ``recursion``: how deep recursive types (ISO 14823 GddStructure) may nest; 0 leaves their
+    optional occurrences out.
+    """
+    node = schema.specification(bundle).types[type_name].type
+    return _Builder(bundle, recursion).build(node, schemaplan.plan(bundle, type_name))
 
 
 class _Builder:
-    def __init__(self, family: str) -> None:
-        self.family = family
+    def __init__(self, bundle: str, recursion: int) -> None:
+        self.bundle = bundle
+        self.recursion = recursion
 
     def build(self, node: Any, plan: schemaplan.Plan | None, depth: int = 0) -> Any:
+        if plan is not None and plan[0] == "type":
+            plan = schemaplan.plan(self.bundle, plan[1])
         if isinstance(node, per.Recursive):
-            if depth > 2:
+            if depth >= self.recursion:
                 return st.nothing()
             return st.deferred(lambda: self.build(node._inner, plan, depth + 1))
         if plan is not None and plan[0] == "open":
@@ -123,9 +130,9 @@ class _Builder:
         return draw()
 
     def open_type(self, set_name: str) -> Any:
-        objects = schemaplan.object_set(self.family, set_name)
+        objects = schemaplan.object_set(self.bundle, set_name)
         registered = [
-            for_type(self.family, type_name).map(
+            for_type(self.bundle, type_name).map(
                 lambda v, i=region: {objects.id_field: i, objects.value_field: v})
             for region, type_name in objects.types.items()
         ]

@@ -55,3 +55,28 @@ def first_difference(ours: Any, theirs: Any, path: str = "") -> str | None:
                 return found
         return None
     return None if ours == theirs else f"{path}: {ours!r} != {theirs!r}"
+
+
+def cam_from_a_newer_release(base: bytes, future_member: int = 777) -> bytes:
+    """``base`` re-encoded by a schema with one more CamParameters extension addition.
+
+    Stands for a CAM from a later release: our decoder meets an addition it does not know.
+    """
+    import asn1tools
+
+    from v2x import messages
+    from v2x.messages import schema
+
+    files = {p.name: p.read_text() for p in schema.bundle_named("etsi").files()}
+    cam_module = files["CAM-PDU-Descriptions.asn"]
+    files["CAM-PDU-Descriptions.asn"] = cam_module.replace(
+        "    specialVehicleContainer SpecialVehicleContainer OPTIONAL,\n    ...\n}",
+        "    specialVehicleContainer SpecialVehicleContainer OPTIONAL,\n    ...,\n"
+        "    futureMember INTEGER (0..1000) OPTIONAL\n}")
+    assert files["CAM-PDU-Descriptions.asn"] != cam_module
+    newer = asn1tools.compile_string("\n".join(files.values()), "uper")
+    value = messages.decode("etsi.CAM", base)
+    value["cam"]["camParameters"]["futureMember"] = future_member
+    data = newer.encode("CAM", value)
+    assert newer.decode("CAM", data)["cam"]["camParameters"]["futureMember"] == future_member
+    return data

@@ -26,7 +26,7 @@ def test_list_shows_every_message_with_its_identifiers(capsys):
     code, out, _ = run(capsys, "msg", "list")
     assert code == 0
     cam = next(line for line in out.splitlines() if line.startswith("etsi.CAM "))
-    assert cam.split()[1:4] == ["2", "2001", "36"]
+    assert cam.split()[1:5] == ["2", "2", "2001", "36"]
     assert "csae.MessageFrame" in out and "bsm 111" in out
 
 
@@ -41,6 +41,12 @@ def test_decode_then_encode_round_trips_through_json(capsys, tmp_path, hex_text)
     path.write_text(out)
     code, out, _ = run(capsys, "msg", "encode", name, str(path))
     assert (code, out.strip()) == (0, hex_text)
+
+
+def test_decode_etsi_picks_the_message_from_its_header(capsys):
+    code, out, err = run(capsys, "msg", "decode", "etsi", CAM_HEX)
+    assert code == 0 and "etsi.CAM" in err
+    assert json.loads(out)["header"]["messageID"] == 2
 
 
 def test_decode_reads_binary_and_hex_files(capsys, tmp_path):

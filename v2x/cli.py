@@ -46,7 +46,8 @@ def _parser() -> argparse.ArgumentParser:
     cmd.set_defaults(run=_msg_list)
 
     cmd = sub.add_parser("decode", help="decode a message to JSON")
-    cmd.add_argument("name", help="message name, e.g. etsi.CAM (see `v2x msg list`)")
+    cmd.add_argument("name", help="message name, e.g. etsi.CAM (see `v2x msg list`), or etsi to "
+                     "pick the ETSI message from its ItsPduHeader")
     cmd.add_argument("data", help="hex string, @file (binary or hex text) or - for stdin hex")
     cmd.set_defaults(run=_msg_decode)
 
@@ -63,24 +64,28 @@ def _parser() -> argparse.ArgumentParser:
 def _msg_list(_: argparse.Namespace) -> int:
     from v2x.messages import catalogue
 
-    print(f"{'name':<20} {'id':>4} {'BTP':>5} {'ITS-AID / AID':<28} standard")
+    print(f"{'name':<18} {'ver':>3} {'id':>3} {'BTP':>5} {'ITS-AID / AID':<28} standard")
     for row in catalogue():
         if row.frames:
             aid = ", ".join(f"{k.removesuffix('Frame')} {v}" for k, v in row.frames.items())
         else:
             aid = str(row.its_aid)
-        message_id = "" if row.message_id is None else row.message_id
-        port = "" if row.btp_port is None else row.btp_port
-        print(f"{row.name:<20} {message_id:>4} {port:>5} {aid:<28} {row.standard}")
+        version, message_id, port = (
+            "" if x is None else x for x in (row.protocol_version, row.message_id, row.btp_port))
+        print(f"{row.name:<18} {version:>3} {message_id:>3} {port:>5} {aid:<28} {row.standard}")
     return 0
 
 
 def _msg_decode(args: argparse.Namespace) -> int:
-    from v2x.messages import decode, jsonmap
+    from v2x.messages import decode, identify, jsonmap
 
     data = _read_bytes(args.data)
-    value = decode(args.name, data)
-    print(json.dumps(jsonmap.to_json(args.name, value), indent=2, ensure_ascii=False))
+    name = args.name
+    if name == "etsi":
+        name = identify(data).name
+        print(f"v2x: decoding as {name}", file=sys.stderr)
+    value = decode(name, data)
+    print(json.dumps(jsonmap.to_json(name, value), indent=2, ensure_ascii=False))
     return 0
 
 

@@ -9,10 +9,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.support import load_json
+from tests.support import cam_from_a_newer_release, load_json
 from v2x import messages
 from v2x.errors import DecodeError, EncodeError, UnknownMessageError, V2XError
-from v2x.messages import codec, schema
+from v2x.messages import codec, jsonmap, schema
 
 CAM_HEX = load_json("Dave-Krch_asn1tools.net", "cam_hex_extracted.json")[0]["hex"]
 CAM_BYTES = bytes.fromhex(CAM_HEX)
@@ -166,6 +166,24 @@ def test_unknown_choice_alternative_is_kept_with_its_bytes(cam):
     assert again["cam"]["camParameters"]["highFrequencyContainer"] == (
         "extension-addition-1", b"\xab\xcd")
     assert messages.encode("etsi.CAM", again) == data
+
+
+def test_unknown_sequence_additions_are_kept_and_reencoded():
+    """A CAM from a newer release (one more CamParameters member) survives decode -> encode."""
+    data = cam_from_a_newer_release(CAM_BYTES)
+    assert len(data) > len(CAM_BYTES)
+    ours = messages.decode("etsi.CAM", data)
+    kept = ours["cam"]["camParameters"]["extension-addition-0"]
+    assert isinstance(kept, bytes) and kept
+    assert messages.encode("etsi.CAM", ours) == data
+    assert jsonmap.from_json("etsi.CAM", jsonmap.to_json("etsi.CAM", ours)) == ours
+
+
+def test_missing_member_inside_an_extension_addition_is_an_error():
+    """asn1tools would drop the whole addition silently; IVI TcPart's group needs iviType."""
+    part = {"relevanceZoneIds": [1], "data": b"", "laneStatus": 0}  # group without iviType
+    with pytest.raises(EncodeError, match="iviType"):
+        codec.encode_type("etsi", "TcPart", part)
 
 
 def test_kept_additions_are_refused_where_the_type_is_not_extensible(cam):

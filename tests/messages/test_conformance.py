@@ -10,7 +10,7 @@ import pytest
 
 from tests.support import first_difference, jer_normal, load_json, plain
 from v2x import messages
-from v2x.messages import jsonmap
+from v2x.messages import codec, jsonmap
 
 LIBRASN = [
     v for v in load_json("librasn_compiler", "etsi_uper_vectors.json")
@@ -176,12 +176,50 @@ def test_csae_bsm_matches_commercial_runtime_values():
     assert checked == 23  # every non-null leaf of the expected file
 
 
+EERIMOQ = load_json("eerimoq_asn1tools", "etsi_uper_vectors.json")
+
+
+def from_eerimoq(value: object) -> object:
+    """The fixture writes CHOICE as {"$choice": name, "value": v}; asn1tools' form is a tuple."""
+    if isinstance(value, dict):
+        if set(value) == {"$choice", "value"}:
+            return (value["$choice"], from_eerimoq(value["value"]))
+        return {k: from_eerimoq(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [from_eerimoq(v) for v in value]
+    return value
+
+
+@pytest.mark.parametrize(
+    "vector", [v for v in EERIMOQ if v["pdu"] == "CAM"], ids=lambda v: f"cam_v1_{v['message']}")
+def test_eerimoq_cam_protocol_version_1_vectors(vector):
+    """CAM v1 (EN 302 637-2 v1.3.2, CDD v1.2.1): the values asn1tools' own tests assert."""
+    data = bytes.fromhex(vector["hex"])
+    value = messages.decode("etsi.CAMv1", data)
+    assert value == from_eerimoq(vector["decoded"])
+    assert messages.encode("etsi.CAMv1", value) == data
+
+
+def test_eerimoq_cdd_v1_traces_vector():
+    (vector,) = [v for v in EERIMOQ if v["pdu"] == "Traces"]
+    data = bytes.fromhex(vector["hex"])
+    assert codec.decode_type("etsi-v1", "Traces", data) == vector["decoded"]
+    assert codec.encode_type("etsi-v1", "Traces", vector["decoded"]) == data
+
+
+def test_header_identifies_the_message_and_its_protocol_version():
+    (v1,) = [v for v in EERIMOQ if v["pdu"] == "CAM" and str(v["message"]) == "1"]
+    assert messages.identify(bytes.fromhex(v1["hex"])).name == "etsi.DENMv1"  # messageID 1
+    assert messages.identify(bytes.fromhex(DAVE_KRCH[0]["hex"])).name == "etsi.CAM"
+    for vector in LIBRASN:
+        if vector["kind"].startswith("plausible-real"):
+            assert messages.identify(bytes.fromhex(vector["hex"])).pdu == vector["pdu"]
+
+
 def test_eerimoq_mapem_minimal_vector():
-    """The one eerimoq vector in our release (MAPEM; the others are CAM protocol version 1)."""
-    (vector,) = [v for v in load_json("eerimoq_asn1tools", "etsi_uper_vectors.json")
-                 if v["pdu"] == "MAPEM"]
+    """The MAPEM vector (TS 103 301 with an arbitrary header) decodes with release 1."""
+    (vector,) = [v for v in EERIMOQ if v["pdu"] == "MAPEM"]
     data = bytes.fromhex(vector["hex"])
     value = messages.decode("etsi.MAPEM", data)
-    assert value == {"header": {"protocolVersion": 9, "messageID": 5, "stationID": 666},
-                     "map": {"msgIssueRevision": 69}}
+    assert value == from_eerimoq(vector["decoded"])
     assert messages.encode("etsi.MAPEM", value) == data

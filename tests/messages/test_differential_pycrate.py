@@ -65,7 +65,11 @@ def _property(name: str):
 
     @settings(max_examples=EXAMPLES, deadline=None,
               suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-    @given(value=for_type(row.family, row.pdu))
+    # recursion=0: pycrate's runtime reuses one object per type, so a recursive type (ISO 14823
+    # GddStructure inside its own DestinationPlace) overwrites the outer value while encoding the
+    # inner one (seen: an outer destBlob lost its length octet). Our own recursion is tested in
+    # test_codec_safety and by the self round trips.
+    @given(value=for_type(row.bundle, row.pdu, recursion=0))
     def run(value):
         _check(name, value)
 

@@ -11,9 +11,9 @@ Values use asn1tools' Python form: SEQUENCE -> dict, CHOICE -> (name, value), BI
 from __future__ import annotations
 
 from v2x.messages.codec import decode, encode
-from v2x.messages.registry import CATALOGUE, MessageType, lookup
+from v2x.messages.registry import CATALOGUE, MessageType, identify, lookup
 
-__all__ = ["MessageType", "catalogue", "decode", "encode", "lookup"]
+__all__ = ["MessageType", "catalogue", "decode", "encode", "identify", "lookup"]
 
 
 def catalogue() -> list[MessageType]:

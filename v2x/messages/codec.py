@@ -28,7 +28,7 @@ def encode(name: str, value: Any) -> bytes:
     the field (``CAM.cam.camParameters.highFrequencyContainer...``).
     """
     message = lookup(name)
-    return encode_type(message.family, message.pdu, value)
+    return encode_type(message.bundle, message.pdu, value)
 
 
 def decode(name: str, data: bytes | bytearray | memoryview) -> Any:
@@ -38,15 +38,15 @@ def decode(name: str, data: bytes | bytearray | memoryview) -> Any:
     decoding stopped.
     """
     message = lookup(name)
-    return decode_type(message.family, message.pdu, data)
+    return decode_type(message.bundle, message.pdu, data)
 
 
-def encode_type(family: str, type_name: str, value: Any) -> bytes:
+def encode_type(bundle: str, type_name: str, value: Any) -> bytes:
     """Encode any type of a bundle (used for messages and for open-type contents)."""
-    spec = schema.specification(family)
-    plan = schemaplan.plan(family, type_name)
+    spec = schema.specification(bundle)
+    plan = schemaplan.plan(bundle, type_name)
     if plan is not None:
-        value = _before_encode(family, plan, value, type_name)
+        value = _before_encode(bundle, plan, value, type_name)
     try:
         return spec.encode(type_name, value, check_constraints=True)
     except (asn1tools.EncodeError, asn1tools.ConstraintsError) as exc:
@@ -55,7 +55,7 @@ def encode_type(family: str, type_name: str, value: Any) -> bytes:
         raise EncodeError(f"value does not fit the schema ({exc!r})", type_name) from None
 
 
-def decode_type(family: str, type_name: str, data: bytes | bytearray | memoryview) -> Any:
+def decode_type(bundle: str, type_name: str, data: bytes | bytearray | memoryview) -> Any:
     """Decode any type of a bundle, checking that the input is exactly one encoding."""
     if not isinstance(data, bytes | bytearray | memoryview):
         raise DecodeError(f"expected bytes, got {type(data).__name__}", type_name)
@@ -64,11 +64,11 @@ def decode_type(family: str, type_name: str, data: bytes | bytearray | memoryvie
         raise DecodeError("empty input", type_name)
     if len(data) > MAX_MESSAGE_BYTES:
         raise DecodeError(f"{len(data)} bytes exceed the {MAX_MESSAGE_BYTES}-byte limit", type_name)
-    spec = schema.specification(family)
+    spec = schema.specification(bundle)
     try:
         compiled = spec.types[type_name]
     except KeyError:
-        raise DecodeError(f"type {type_name} is not in bundle {family}", type_name) from None
+        raise DecodeError(f"type {type_name} is not in bundle {bundle}", type_name) from None
     decoder = uper.Decoder(bytearray(data))
     try:
         value = compiled.type.decode(decoder)
@@ -83,9 +83,9 @@ def decode_type(family: str, type_name: str, data: bytes | bytearray | memoryvie
         # above 64, which no valid encoding of our schemas produces)
         raise DecodeError(f"malformed encoding ({exc})", type_name) from None
     _check_end(decoder, len(data), type_name)
-    plan = schemaplan.plan(family, type_name)
+    plan = schemaplan.plan(bundle, type_name)
     if plan is not None:
-        value = _after_decode(family, plan, value, type_name)
+        value = _after_decode(bundle, plan, value, type_name)
     return value
 
 
@@ -110,61 +110,67 @@ def _as_error(kind: type[EncodeError] | type[DecodeError], exc: Exception, type_
 # ----------------------------------------------------------------------------- schema plans
 
 
-def _after_decode(family: str, plan: schemaplan.Plan, value: Any, path: str) -> Any:
+def _after_decode(bundle: str, plan: schemaplan.Plan, value: Any, path: str) -> Any:
     kind, sub = plan
+    if kind == "type":
+        inner = schemaplan.plan(bundle, sub)
+        return value if inner is None else _after_decode(bundle, inner, value, path)
     if kind == "fields":
         for name, inner in sub.items():
             if name in value:
-                value[name] = _after_decode(family, inner, value[name], f"{path}.{name}")
+                value[name] = _after_decode(bundle, inner, value[name], f"{path}.{name}")
         return value
     if kind == "choice":
         name, inner_value = value
         inner = sub.get(name)
         if inner is None:
             return value
-        return (name, _after_decode(family, inner, inner_value, f"{path}.{name}"))
+        return (name, _after_decode(bundle, inner, inner_value, f"{path}.{name}"))
     if kind == "items":
-        return [_after_decode(family, sub, item, path) for item in value]
+        return [_after_decode(bundle, sub, item, path) for item in value]
     if kind == "union":
         if not schemaplan.permitted(sub, value):
             raise DecodeError(f"value {value} is not permitted ({_ranges(sub)})", path)
         return value
-    objects = schemaplan.object_set(family, sub)
+    objects = schemaplan.object_set(bundle, sub)
     type_name = objects.types.get(value[objects.id_field])
     if type_name is None:
         return value
     where = f"{path}.{objects.value_field}"
     try:
-        value[objects.value_field] = decode_type(family, type_name, value[objects.value_field])
+        value[objects.value_field] = decode_type(bundle, type_name, value[objects.value_field])
     except DecodeError as exc:
         raise DecodeError(exc.reason, _join(where, type_name, exc.path)) from None
     return value
 
 
-def _before_encode(family: str, plan: schemaplan.Plan, value: Any, path: str) -> Any:
+def _before_encode(bundle: str, plan: schemaplan.Plan, value: Any, path: str) -> Any:
     """A copy of ``value`` with open-type contents given as values encoded to bytes."""
     kind, sub = plan
+    if kind == "type":
+        inner = schemaplan.plan(bundle, sub)
+        return value if inner is None else _before_encode(bundle, inner, value, path)
     if kind == "fields":
         if not isinstance(value, dict):
             return value  # the type check reports it
         out = dict(value)
         for name, inner in sub.items():
             if name in out:
-                out[name] = _before_encode(family, inner, out[name], f"{path}.{name}")
+                out[name] = _before_encode(bundle, inner, out[name], f"{path}.{name}")
         return out
     if kind == "choice":
         if not (isinstance(value, tuple) and len(value) == 2) or value[0] not in sub:
             return value
-        return (value[0], _before_encode(family, sub[value[0]], value[1], f"{path}.{value[0]}"))
+        return (value[0], _before_encode(bundle, sub[value[0]], value[1], f"{path}.{value[0]}"))
     if kind == "items":
         if not isinstance(value, list | tuple):
             return value
-        return [_before_encode(family, sub, item, path) for item in value]
+        return [_before_encode(bundle, sub, item, path) for item in value]
     if kind == "union":
         if isinstance(value, int) and not schemaplan.permitted(sub, value):
             raise EncodeError(f"Expected an integer in {_ranges(sub)}, but got {value}", path)
         return value
-    objects = schemaplan.object_set(family, sub)
+    objects = schemaplan.object_set(bundle, sub)
     if not isinstance(value, dict) or isinstance(value.get(objects.value_field), bytes | bytearray):
         return value
     where = f"{path}.{objects.value_field}"
@@ -176,7 +182,7 @@ def _before_encode(family: str, plan: schemaplan.Plan, value: Any, path: str) ->
             f"no type registered for {objects.id_field} {value.get(objects.id_field)!r} in {sub};"
             " give the contents as bytes", where)
     try:
-        contents = encode_type(family, type_name, value[objects.value_field])
+        contents = encode_type(bundle, type_name, value[objects.value_field])
     except EncodeError as exc:
         raise EncodeError(exc.reason, _join(where, type_name, exc.path)) from None
     return {**value, objects.value_field: contents}

@@ -35,8 +35,8 @@ def run(out: TextIO, preview_lines: int = 14) -> None:
     """Decode each sample, check the byte-exact re-encoding and print a preview of its value."""
     out.write("v2x message demo: real messages from other stacks, through our own ASN.1 (UPER)\n")
     started = time.perf_counter()
-    for family in sorted({lookup(s.message).family for s in samples()}):
-        schema.specification(family)
+    for bundle in sorted({lookup(s.message).bundle for s in samples()}):
+        schema.specification(bundle)
     out.write(f"ASN.1 bundles compiled in {time.perf_counter() - started:.2f} s\n")
     for number, sample in enumerate(samples(), start=1):
         row = lookup(sample.message)

@@ -16,7 +16,8 @@ BIT STRING             fixed size: hex string of the bits, left-aligned (``"c0"`
 (bytes, n)             other sizes (also extensible ones): ``{"value": hex, "length": n}``
 open type              the contained value in this same mapping, or a hex string when its id is
                        not registered
-unknown extension      CHOICE: ``{"extension-addition-<i>": hex}``;
+unknown extension      SEQUENCE member ``"extension-addition-<i>": hex``;
+                       CHOICE: ``{"extension-addition-<i>": hex}``;
                        ENUMERATED: ``"extension-addition-<i>"``
 =====================  ========================================================================
 """
@@ -37,28 +38,30 @@ from v2x.messages.schema import UNKNOWN_ADDITION
 def to_json(name: str, value: Any) -> Any:
     """JSON-ready form (dicts, lists, str, int, bool, None) of a value of message ``name``."""
     message = lookup(name)
-    return _Mapper(message.family, to_json=True).type_value(message.pdu, value, message.pdu)
+    return _Mapper(message.bundle, to_json=True).type_value(message.pdu, value, message.pdu)
 
 
 def from_json(name: str, document: Any) -> Any:
     """The Python value of message ``name`` from its JSON form; InputError names the bad path."""
     message = lookup(name)
-    return _Mapper(message.family, to_json=False).type_value(message.pdu, document, message.pdu)
+    return _Mapper(message.bundle, to_json=False).type_value(message.pdu, document, message.pdu)
 
 
 class _Mapper:
-    def __init__(self, family: str, *, to_json: bool) -> None:
-        self.family = family
-        self.spec = schema.specification(family)
+    def __init__(self, bundle: str, *, to_json: bool) -> None:
+        self.bundle = bundle
+        self.spec = schema.specification(bundle)
         self.to_json = to_json
 
     def type_value(self, type_name: str, value: Any, path: str) -> Any:
         node = self.spec.types[type_name].type
-        return self.convert(node, value, schemaplan.plan(self.family, type_name), path)
+        return self.convert(node, value, schemaplan.plan(self.bundle, type_name), path)
 
     def convert(self, node: Any, value: Any, plan: schemaplan.Plan | None, path: str) -> Any:
         if isinstance(node, per.Recursive):
             node = node._inner
+        if plan is not None and plan[0] == "type":
+            plan = schemaplan.plan(self.bundle, plan[1])
         if plan is not None and plan[0] == "open":
             return self.open_type(node, value, plan[1], path)
         if isinstance(node, per.MembersType):
@@ -83,10 +86,10 @@ class _Mapper:
         for key, item in value.items():
             member = known.get(key)
             if member is None:
-                if self.to_json:
-                    out[key] = item
-                    continue
-                raise InputError(f"unknown member {key!r}", path)
+                if not str(key).startswith(UNKNOWN_ADDITION):
+                    raise InputError(f"unknown member {key!r}", path)
+                out[key] = self.octets(item, f"{path}.{key}")
+                continue
             if self.to_json and member.default is not None and item == member.default:
                 continue  # canonical: a DEFAULT value is left out
             out[key] = self.convert(member, item, subplans.get(key), f"{path}.{key}")
@@ -115,7 +118,7 @@ class _Mapper:
         return {alternative: converted} if self.to_json else (alternative, converted)
 
     def open_type(self, node: Any, value: Any, set_name: str, path: str) -> Any:
-        objects = schemaplan.object_set(self.family, set_name)
+        objects = schemaplan.object_set(self.bundle, set_name)
         value = self.expect(value, dict, "an object", path)
         out = dict(value)
         contents = value.get(objects.value_field)

@@ -17,10 +17,12 @@ class MessageType:
     """One catalogued message: how to find its schema and how it is identified on the air."""
 
     name: str
-    family: str
+    bundle: str
     pdu: str
     title: str
     standard: str
+    protocol_version: int | None = None
+    """ETSI ItsPduHeader protocolVersion the schema is for."""
     message_id: int | None = None
     btp_port: int | None = None
     its_aid: int | None = None
@@ -28,8 +30,11 @@ class MessageType:
     """For a frame that carries several messages (China MessageFrame): alternative -> AID."""
 
 
-def _etsi(pdu: str, title: str, standard: str, message_id: int, port: int, aid: int) -> MessageType:
-    return MessageType(f"etsi.{pdu}", "etsi", pdu, title, standard, message_id, port, aid)
+def _etsi(pdu: str, title: str, standard: str, message_id: int, port: int, aid: int, *,
+          version: int = 2) -> MessageType:
+    name = f"etsi.{pdu}" if version == 2 else f"etsi.{pdu}v{version}"
+    bundle = "etsi" if version == 2 else f"etsi-v{version}"
+    return MessageType(name, bundle, pdu, title, standard, version, message_id, port, aid)
 
 
 _ROWS: tuple[MessageType, ...] = (
@@ -41,6 +46,9 @@ _ROWS: tuple[MessageType, ...] = (
     _etsi("SREM", "Signal Request", "TS 103 301 v1.3.1", 9, 2007, 140),
     _etsi("SSEM", "Signal Request Status", "TS 103 301 v1.3.1", 10, 2008, 637),
     _etsi("RTCMEM", "RTCM GNSS corrections", "TS 103 301 v1.3.1", 13, 2013, 540802),
+    _etsi("DENM", "Decentralized Environmental Notification", "EN 302 637-3 v1.2.2", 1, 2002, 37,
+          version=1),
+    _etsi("CAM", "Cooperative Awareness", "EN 302 637-2 v1.3.2", 2, 2001, 36, version=1),
     MessageType(
         "csae.MessageFrame", "csae", "MessageFrame",
         "China C-V2X message frame (BSM, MapData, RSM, SPAT, RSI)",
@@ -63,9 +71,18 @@ def lookup(name: str) -> MessageType:
         ) from None
 
 
-def by_message_id(message_id: int) -> MessageType | None:
-    """The ETSI message with this ItsPduHeader messageID, if catalogued."""
+def identify(data: bytes) -> MessageType:
+    """The ETSI message ``data`` holds, from its ItsPduHeader (protocolVersion, messageID).
+
+    The header's first two UPER fields are whole octets (INTEGER (0..255)), so no decoding is
+    needed. UnknownMessageError when no catalogued message has that header.
+    """
+    if len(data) < 2:
+        raise UnknownMessageError("too short for an ItsPduHeader", "ItsPduHeader")
+    version, message_id = data[0], data[1]
     for row in _ROWS:
-        if row.family == "etsi" and row.message_id == message_id:
+        if row.protocol_version == version and row.message_id == message_id:
             return row
-    return None
+    raise UnknownMessageError(
+        f"no catalogued message with protocolVersion {version} and messageID {message_id}",
+        "ItsPduHeader")

@@ -1,7 +1,7 @@
 """ASN.1 bundles: our modules grouped per (family, release), each compiled once for UPER and cached.
 
 asn1tools keeps one flat type table per compile and loses types when two releases of a module meet,
-so each bundle is compiled on its own (DESIGN.md principle 2). After compiling, four gaps of
+so each bundle is compiled on its own (DESIGN.md principle 2). After compiling, the gaps of
 asn1tools' UPER codec (ITU-T X.691) are closed on the compiled types, so that what we received is
 kept rather than silently dropped:
 
@@ -9,13 +9,15 @@ kept rather than silently dropped:
   NotImplementedError when the extension bit is set (e.g. LaneAttributes-Vehicle in real MAPEMs);
 * ENUMERATED with an unknown extension addition (clause 14.3): asn1tools returns ``None``;
 * CHOICE with an unknown extension alternative (clause 23.8): asn1tools returns ``(None, None)``;
-* SEQUENCE extension additions that fail to encode: asn1tools drops them without a word.
+* SEQUENCE extension additions: asn1tools drops those that fail to encode and skips unknown ones
+  on decode; here the first raise and the second are kept as ``"extension-addition-<index>":
+  bytes`` in the SEQUENCE's dict.
 
 Decoding is bounded: recursive types nest at most MAX_RECURSION deep, and every other type has a
 finite depth fixed by the schema.
 
 An unknown enumeration addition decodes as the string ``"extension-addition-<index>"``; an unknown
-CHOICE alternative as ``("extension-addition-<index>", <open type bytes>)``. Both encode back to the
+CHOICE alternative as ``("extension-addition-<index>", <open type bytes>)``. All encode back to the
 same bits.
 """
 
@@ -43,6 +45,7 @@ UNION_KEY = "v2x-union"
 class Bundle:
     """One compilable set of ASN.1 modules: a message family at one release."""
 
+    name: str
     family: str
     release: str
     folder: str
@@ -56,35 +59,40 @@ class Bundle:
 
 BUNDLES: dict[str, Bundle] = {
     "etsi": Bundle(
-        "etsi", "release 1", "etsi",
+        "etsi", "etsi", "release 1", "etsi",
         "ETSI C-ITS Day-1: CDD TS 102 894-2 v1.3.1, CAM EN 302 637-2 v1.4.1, "
         "DENM EN 302 637-3 v1.3.1, TS 103 301 v1.3.1 (ISO TS 19091 v2, ISO TS 19321 v2)",
     ),
+    "etsi-v1": Bundle(
+        "etsi-v1", "etsi", "protocol version 1", "etsi-v1",
+        "ETSI CAM and DENM protocol version 1: CDD TS 102 894-2 v1.2.1, "
+        "CAM EN 302 637-2 v1.3.2, DENM EN 302 637-3 v1.2.2",
+    ),
     "csae": Bundle(
-        "csae", "2020", "csae",
+        "csae", "csae", "2020", "csae",
         "China C-V2X message set T/CSAE 53-2020 / YD/T 3709-2020 (MessageFrame, phase 1)",
     ),
 }
 
 
-def bundle(family: str) -> Bundle:
-    """The bundle of a family, or SchemaError naming the known ones."""
+def bundle_named(name: str) -> Bundle:
+    """The bundle called ``name``, or SchemaError naming the known ones."""
     try:
-        return BUNDLES[family]
+        return BUNDLES[name]
     except KeyError:
-        raise SchemaError(f"no ASN.1 bundle {family!r}; known: {', '.join(BUNDLES)}") from None
+        raise SchemaError(f"no ASN.1 bundle {name!r}; known: {', '.join(BUNDLES)}") from None
 
 
 @functools.cache
-def parsed(family: str) -> dict[str, Any]:
+def parsed(bundle: str) -> dict[str, Any]:
     """asn1tools' parse tree of a bundle (module name -> definitions)."""
-    files = [str(p) for p in bundle(family).files()]
+    files = [str(p) for p in bundle_named(bundle).files()]
     if not files:
-        raise SchemaError(f"bundle {family!r} has no .asn files")
+        raise SchemaError(f"bundle {bundle!r} has no .asn files")
     try:
         tree = asn1tools.parse_files(files)
     except asn1tools.ParseError as exc:
-        raise SchemaError(f"bundle {family!r}: {exc}") from None
+        raise SchemaError(f"bundle {bundle!r}: {exc}") from None
     _per_effective_ranges(tree)
     return tree
 
@@ -122,12 +130,12 @@ def _is_number_range(item: Any) -> bool:
 
 
 @functools.cache
-def specification(family: str) -> asn1tools.compiler.Specification:
+def specification(bundle: str) -> asn1tools.compiler.Specification:
     """The UPER specification of a bundle, compiled once per process and hardened."""
     try:
-        spec = asn1tools.compile_dict(parsed(family), "uper")
+        spec = asn1tools.compile_dict(parsed(bundle), "uper")
     except asn1tools.CompileError as exc:
-        raise SchemaError(f"bundle {family!r}: {exc}") from None
+        raise SchemaError(f"bundle {bundle!r}: {exc}") from None
     seen: set[int] = set()
     for module in spec._modules.values():  # every type, also those the flat table dropped
         for compiled in module.values():
@@ -242,24 +250,93 @@ class _DepthLimitedRecursive(per.Recursive):
             decoder.v2x_depth = depth
 
 
-class _StrictSequence(per.Sequence):
-    """SEQUENCE { ..., ... }: asn1tools silently drops an extension addition that fails to
-    encode (a missing mandatory member, say); here the failure is raised with its path."""
+class _KeepingSequence(per.Sequence):
+    """SEQUENCE { ..., ... } with two repairs (X.691 clause 19.7 to 19.9).
 
-    def encode_additions(self, data, encoder):
-        for addition in self.additions:
-            trial = encoder.__class__()
+    Encoding: asn1tools drops an extension addition that fails to encode (a missing mandatory
+    member, say) without a word; here the failure is raised with its path. Decoding: asn1tools
+    skips additions it does not know; here each is kept as ``"extension-addition-<i>": bytes``
+    (its open-type contents) and encoded back in its place.
+    """
+
+    def encode(self, data, encoder):
+        offset = encoder.offset()
+        encoder.append_bit(0)
+        self.encode_root(data, encoder)
+        if self._encode_additions(data, encoder):
+            encoder.set_bit(offset)
+
+    def _encode_additions(self, data, encoder) -> bool:
+        parts: dict[int, Any] = {}
+        for index, addition in enumerate(self.additions):
+            part = encoder.__class__()
             try:
                 if isinstance(addition, per.AdditionGroup):
                     if any(member.name in data for member in addition.root_members):
-                        addition.encode_root(data, trial)
+                        addition.encode_root(data, part)
                 elif addition.name in data:
-                    addition.encode(data[addition.name], trial)
+                    self.encode_member(addition, data, part, encode_default=True)
             except uper.ErrorWithLocation as exc:
                 if addition.name:
                     exc.add_location(addition)
                 raise
-        return super().encode_additions(data, encoder)
+            if part.number_of_bits > 0 or (addition.name and addition.name in data):
+                parts[index] = part
+        for key, raw in data.items():
+            index = _unknown_index(key)
+            if index is None:
+                continue
+            if index < len(self.additions) or not isinstance(raw, bytes | bytearray):
+                raise _ToolEncodeError(f"{key} must be bytes of an addition this schema lacks")
+            parts[index] = bytes(raw)
+        if not parts:
+            return False
+        count = max(len(self.additions), max(parts) + 1)
+        presence = 0
+        for index in range(count):
+            presence = (presence << 1) | (index in parts)
+        encoder.append_normally_small_length(count)
+        encoder.append_non_negative_binary_integer(presence, count)
+        encoder.align()
+        for index in sorted(parts):
+            part = parts[index]
+            if isinstance(part, bytes):
+                encoder.append_length_determinant(len(part))
+                encoder.append_bytes(part)
+            else:
+                part.align_always()
+                encoder.append_length_determinant(part.number_of_bytes())
+                encoder += part
+        return True
+
+    def decode_additions(self, decoder):
+        count = decoder.read_normally_small_length()
+        presence = decoder.read_non_negative_binary_integer(count)
+        decoder.align()
+        decoded: dict[str, Any] = {}
+        for index in range(count):
+            if not presence & (1 << (count - index - 1)):
+                continue
+            length = decoder.read_length_determinant()
+            if index >= len(self.additions):
+                decoded[f"{UNKNOWN_ADDITION}{index}"] = bytes(decoder.read_bytes(length))
+                continue
+            addition = self.additions[index]
+            start = decoder.number_of_bits
+            try:
+                if isinstance(addition, per.AdditionGroup):
+                    decoded.update(addition.decode(decoder))
+                else:
+                    decoded[addition.name] = addition.decode(decoder)
+            except uper.ErrorWithLocation as exc:
+                if addition.name:
+                    exc.add_location(addition)
+                raise
+            used = start - decoder.number_of_bits
+            if used > 8 * length:
+                raise _ToolDecodeError(f"extension addition {index} overruns its open type")
+            decoder.skip_bits(8 * length - used)
+        return decoded
 
 
 def _harden(node: Any, seen: set[int]) -> None:
@@ -275,8 +352,8 @@ def _harden(node: Any, seen: set[int]) -> None:
         node.__class__ = _KeepingChoice
     elif type(node) is per.Recursive:
         node.__class__ = _DepthLimitedRecursive
-    elif type(node) is per.Sequence and node.additions:
-        node.__class__ = _StrictSequence
+    elif type(node) is per.Sequence and node.additions is not None:
+        node.__class__ = _KeepingSequence
     for child in _children(node):
         _harden(child, seen)
 

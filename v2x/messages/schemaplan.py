@@ -79,24 +79,25 @@ OBJECT_SETS: dict[str, dict[str, ObjectSet]] = {
 }
 
 # A plan says where such constructs sit below a type: ("open", set name), ("union", ranges),
-# ("fields", {name: plan}), ("choice", {alternative: plan}) or ("items", plan); None when there
+# ("fields", {name: plan}), ("choice", {alternative: plan}), ("items", plan), or ("type", name)
+# where a recursive type refers back to itself (walk it with plan(bundle, name)); None when there
 # are none.
 Plan = tuple[str, Any]
 
 
-def object_set(family: str, name: str) -> ObjectSet:
+def object_set(bundle: str, name: str) -> ObjectSet:
     """The object set ``name`` of a bundle."""
-    return OBJECT_SETS[family][name]
+    return OBJECT_SETS[bundle][name]
 
 
 UNION_KEY = schema.UNION_KEY
 
 
 @functools.cache
-def plan(family: str, type_name: str) -> Plan | None:
+def plan(bundle: str, type_name: str) -> Plan | None:
     """Where open types and range unions are inside ``type_name`` (None if nowhere)."""
-    sets = OBJECT_SETS.get(family, {})
-    modules = schema.parsed(family)
+    sets = OBJECT_SETS.get(bundle, {})
+    modules = schema.parsed(bundle)
     module = _module_of(modules, type_name)
     if module is None:
         return None
@@ -135,7 +136,7 @@ class _Planner:
         if target in self.memo:
             return self.memo[target]
         if target in self.active:
-            return None  # recursion: the outer visit covers it
+            return ("type", target[1])  # recursion: apply plan(bundle, that type) when walking
         self.active.add(target)
         result = self.of_type(self.modules[target[0]]["types"][target[1]], target[0])
         self.active.discard(target)

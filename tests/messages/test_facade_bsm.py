@@ -2,34 +2,25 @@
 
 from __future__ import annotations
 
-import json
 import math
-import string
 
 import pytest
-from asn1tools.codecs import per, uper
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.support import FIXTURES
+from tests.strategies import for_type
+from tests.support import load_json
 from v2x import messages
 from v2x.errors import DecodeError, EncodeError
-from v2x.messages import schema
 from v2x.messages.csae.bsm import BSM, STANDARD_GRAVITY
 
-FIXTURE_ROOTS = (FIXTURES,)
 SOURCE = "zyjohn0822_asn1-uper-v2x"
 
 
-def load_json(name: str):
-    for root in FIXTURE_ROOTS:
-        if (root / SOURCE / name).is_file():
-            return json.loads((root / SOURCE / name).read_text())
-    return None
 
 
-JAVA = load_json("java_test_vectors.json") or []
-SAMPLES = load_json("csae_samples.json") or {}
+JAVA = load_json(SOURCE, "java_test_vectors.json") or []
+SAMPLES = load_json(SOURCE, "csae_samples.json") or {}
 BSM_FRAMES = [(f"java_{i}", v["hex"]) for i, v in enumerate(JAVA) if v["alternative"] == "bsmFrame"]
 BSM_FRAMES += [(f"sample_{i}", h)
                for i, h in enumerate(SAMPLES.get("BSM", {}).get("frames_hex", []))]
@@ -56,7 +47,7 @@ def test_real_bsm_round_trips_byte_exact_through_the_facade(hex_frame):
 
 def test_java_vector_matches_the_asnlab_runtime_decode():
     """HEX_BSM_TEST1 against the values the commercial asnlab runtime produced for it."""
-    expected = needs(load_json("bsm_expected_for_HEX_BSM_TEST1.json"))
+    expected = needs(load_json(SOURCE, "bsm_expected_for_HEX_BSM_TEST1.json"))
     data = bytes.fromhex(needs(JAVA)[0]["hex"])
     bsm = BSM.decode(data)
     assert bsm.msg_count == expected["msgCnt"] == 35
@@ -296,43 +287,7 @@ def test_random_si_bsms_round_trip_within_half_a_step(bsm):
     assert BSM.decode(back.encode()) == back
 
 
-def wire_values(node, depth=0):
-    """Hypothesis strategy of asn1tools values of a compiled UPER type (root alternatives only)."""
-    if isinstance(node, per.MembersType):
-        members = list(node.root_members)
-        return st.fixed_dictionaries(
-            {m.name: wire_values(m, depth + 1) for m in members if not m.optional},
-            optional={m.name: wire_values(m, depth + 1) for m in members if m.optional})
-    if isinstance(node, per.Choice):
-        return st.one_of([wire_values(m, depth + 1).map(lambda v, n=m.name: (n, v))
-                          for m in node.root_index_to_member.values()])
-    if isinstance(node, per.ArrayType):
-        high = min(node.maximum, node.minimum + (2 if depth < 8 else 0))
-        return st.lists(wire_values(node.element_type, depth + 1), min_size=node.minimum,
-                        max_size=high)
-    if isinstance(node, per.Enumerated):
-        return st.sampled_from(list(node.root_index_to_data.values()))
-    if isinstance(node, per.BitString):
-        def bits(size):
-            pad = -size % 8
-            return st.integers(0, 2**size - 1).map(
-                lambda n: ((n << pad).to_bytes((size + pad) // 8, "big"), size))
-        return st.integers(node.minimum, node.maximum).flatmap(bits)
-    if isinstance(node, per.OctetString):
-        return st.binary(min_size=node.minimum, max_size=node.maximum)
-    if isinstance(node, per.Boolean):
-        return st.booleans()
-    if isinstance(node, per.Integer | uper.Integer):
-        return st.integers(node.minimum, node.maximum)
-    if type(node).__name__ == "NumericString":
-        return st.text(string.digits, min_size=node.minimum, max_size=node.maximum)
-    if hasattr(node, "permitted_alphabet"):
-        return st.text(string.ascii_letters, min_size=node.minimum or 1,
-                       max_size=node.maximum or 8)
-    return st.text(string.ascii_letters, min_size=1, max_size=8)  # UTF8String
-
-
-BSM_WIRE = wire_values(schema.specification("csae").types["BasicSafetyMessage"].type)
+BSM_WIRE = for_type("csae", "BasicSafetyMessage")
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-import json
 import math
 import re
-import string
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
-from asn1tools.codecs import per, uper
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.support import FIXTURES
+from tests.strategies import for_type
+from tests.support import FIXTURES, load_json
 from v2x import messages
 from v2x.errors import DecodeError, EncodeError
-from v2x.messages import schema
 from v2x.messages.etsi.cam import (
     CAM,
     PathPoint,
@@ -29,20 +25,6 @@ from v2x.messages.etsi.cam import (
     generation_delta_time,
 )
 from v2x.messages.etsi.cdd import timestamp_its_ms, utc_from_timestamp_its
-
-FIXTURE_ROOTS = (FIXTURES,)
-
-
-def fixture_path(source: str, name: str) -> Path | None:
-    for root in FIXTURE_ROOTS:
-        if (root / source / name).is_file():
-            return root / source / name
-    return None
-
-
-def load_json(source: str, name: str):
-    path = fixture_path(source, name)
-    return None if path is None else json.loads(path.read_text())
 
 
 def real_cams() -> list:
@@ -121,7 +103,7 @@ def log_cams(text: str) -> list[dict]:
 
 
 def test_every_cam_of_the_log_matches_its_text_decode():
-    path = needs(fixture_path("Dave-Krch_asn1tools.net", "log6-per-uper.txt"))
+    path = FIXTURES / "Dave-Krch_asn1tools.net" / "log6-per-uper.txt"
     hexes = needs(load_json("Dave-Krch_asn1tools.net", "cam_hex_extracted.json"))
     logged = log_cams(path.read_text())
     assert len(logged) == len(hexes) == 7
@@ -569,43 +551,7 @@ def test_random_si_cams_round_trip_within_half_a_step(cam):
     assert CAM.decode(back.encode()) == back  # a decoded CAM is a fixed point
 
 
-def wire_values(node, depth=0):
-    """Hypothesis strategy of asn1tools values of a compiled UPER type (root alternatives only)."""
-    if isinstance(node, per.MembersType):
-        members = list(node.root_members)
-        return st.fixed_dictionaries(
-            {m.name: wire_values(m, depth + 1) for m in members if not m.optional},
-            optional={m.name: wire_values(m, depth + 1) for m in members if m.optional})
-    if isinstance(node, per.Choice):
-        return st.one_of([wire_values(m, depth + 1).map(lambda v, n=m.name: (n, v))
-                          for m in node.root_index_to_member.values()])
-    if isinstance(node, per.ArrayType):
-        high = min(node.maximum, node.minimum + (2 if depth < 8 else 0))
-        return st.lists(wire_values(node.element_type, depth + 1), min_size=node.minimum,
-                        max_size=high)
-    if isinstance(node, per.Enumerated):
-        return st.sampled_from(list(node.root_index_to_data.values()))
-    if isinstance(node, per.BitString):
-        def bits(size):
-            pad = -size % 8
-            return st.integers(0, 2**size - 1).map(
-                lambda n: ((n << pad).to_bytes((size + pad) // 8, "big"), size))
-        return st.integers(node.minimum, node.maximum).flatmap(bits)
-    if isinstance(node, per.OctetString):
-        return st.binary(min_size=node.minimum, max_size=node.maximum)
-    if isinstance(node, per.Boolean):
-        return st.booleans()
-    if isinstance(node, per.Integer | uper.Integer):
-        return st.integers(node.minimum, node.maximum)
-    if type(node).__name__ == "NumericString":
-        return st.text(string.digits, min_size=node.minimum, max_size=node.maximum)
-    if hasattr(node, "permitted_alphabet"):
-        return st.text(string.ascii_letters, min_size=node.minimum or 1,
-                       max_size=node.maximum or 8)
-    return st.text(string.ascii_letters, min_size=1, max_size=8)  # UTF8String
-
-
-CAM_WIRE = wire_values(schema.specification("etsi").types["CAM"].type).map(
+CAM_WIRE = for_type("etsi", "CAM").map(
     lambda v: {**v, "header": {**v["header"], "messageID": 2}})
 
 

@@ -483,6 +483,8 @@ class Field:
     key: str
     conv: Converter
     optional: bool = False
+    default: Any = None
+    """The facade value of an ASN.1 DEFAULT member the sender left out."""
 
 
 @dataclass(frozen=True)
@@ -567,6 +569,9 @@ def decode_fields(nodes: tuple[Node, ...], value: Mapping[str, Any], where: str,
                                   f"{where}.{prefix}{node.key}")
             continue
         if node.key not in value:
+            if kind is Field and node.default is not None:
+                kwargs[node.attr] = node.default
+                continue
             if not node.optional:
                 raise DecodeError("mandatory member missing", f"{where}.{prefix}{node.key}")
             kwargs.update(dict.fromkeys(_attrs([node])))
@@ -624,3 +629,23 @@ class Mapped:
     def replace(self, **changes: Any) -> Self:
         """A copy with some fields changed (``dataclasses.replace``)."""
         return dataclasses.replace(self, **changes)
+
+
+@dataclass(frozen=True)
+class MessageFacade(Mapped):
+    """A facade of a whole catalogued message (``MESSAGE``): adds ``encode`` and ``decode``."""
+
+    MESSAGE: ClassVar[str] = ""
+
+    def encode(self) -> bytes:
+        """UPER bytes of this message (constraints checked)."""
+        from v2x.messages import codec
+
+        return codec.encode(self.MESSAGE, self.to_value())
+
+    @classmethod
+    def decode(cls, data: bytes | bytearray | memoryview) -> Self:
+        """The message in ``data``; DecodeError for bad bytes or another message."""
+        from v2x.messages import codec
+
+        return cls.from_value(codec.decode(cls.MESSAGE, data))

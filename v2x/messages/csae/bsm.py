@@ -32,7 +32,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from v2x.errors import DecodeError, EncodeError
-from v2x.messages import codec
 from v2x.messages.units import (
     RAW,
     Bits,
@@ -42,7 +41,7 @@ from v2x.messages.units import (
     Field,
     Group,
     Integer,
-    Mapped,
+    MessageFacade,
     Scaled,
     TypeRef,
 )
@@ -89,7 +88,7 @@ _AXIS = Scaled(_t("DefPosition", "SemiMajorAxisAccuracy"), 0.05, valid=_POSITIVE
 
 
 @dataclass(frozen=True)
-class BSM(Mapped):
+class BSM(MessageFacade):
     """A Basic Safety Message (T/CSAE 53-2020) in SI units; None means unavailable / left out.
 
     ``vehicle_id``: the 8-byte temporary id (a str of up to 8 ASCII characters is padded with
@@ -103,6 +102,7 @@ class BSM(Mapped):
     """
 
     NAME = "BSM"
+    MESSAGE = MESSAGE
     FIELDS = (
         Field("msg_count", "msgCnt", Integer(_t("MsgFrame", "MsgCount"))),
         Field("vehicle_id", "id", _VehicleId()),
@@ -268,11 +268,3 @@ class BSM(Mapped):
             value = value[1]
         return super().from_value(value)
 
-    def encode(self) -> bytes:
-        """UPER bytes of the MessageFrame carrying this BSM (constraints checked)."""
-        return codec.encode(MESSAGE, self.to_value())
-
-    @classmethod
-    def decode(cls, data: bytes | bytearray | memoryview) -> BSM:
-        """The BSM in the MessageFrame ``data``; DecodeError if the frame is not a BSM."""
-        return cls.from_value(codec.decode(MESSAGE, data))

@@ -24,7 +24,6 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from v2x.messages import codec
 from v2x.messages.etsi import cdd
 from v2x.messages.etsi.cdd import PathPoint, StationType
 from v2x.messages.units import (
@@ -38,6 +37,7 @@ from v2x.messages.units import (
     Integer,
     Items,
     Mapped,
+    MessageFacade,
     Nested,
     Scaled,
 )
@@ -237,7 +237,7 @@ RawChoice = tuple[str, Any]
 
 
 @dataclass(frozen=True)
-class CAM(Mapped):
+class CAM(MessageFacade):
     """A Cooperative Awareness Message (EN 302 637-2 V1.4.1) in SI units.
 
     Header and basic container are flat fields (position in degrees and metres, the 95 %
@@ -251,6 +251,7 @@ class CAM(Mapped):
     """
 
     NAME = "CAM"
+    MESSAGE = MESSAGE
     FIELDS = (
         cdd.header(MESSAGE_ID),
         Group("cam", (
@@ -288,11 +289,3 @@ class CAM(Mapped):
     special_vehicle: RawChoice | None = None
     protocol_version: int = cdd.PROTOCOL_VERSION
 
-    def encode(self) -> bytes:
-        """UPER bytes of this CAM (constraints checked)."""
-        return codec.encode(MESSAGE, self.to_value())
-
-    @classmethod
-    def decode(cls, data: bytes | bytearray | memoryview) -> CAM:
-        """The CAM in ``data``; DecodeError for bad bytes or a header that is not a CAM's."""
-        return cls.from_value(codec.decode(MESSAGE, data))

@@ -22,7 +22,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from v2x.messages import codec
 from v2x.messages.etsi import cdd
 from v2x.messages.etsi.cdd import PathPoint, StationType
 from v2x.messages.units import (
@@ -33,6 +32,7 @@ from v2x.messages.units import (
     Integer,
     Items,
     Mapped,
+    MessageFacade,
     Nested,
     Record,
 )
@@ -124,7 +124,7 @@ class Location(Mapped):
 
 
 @dataclass(frozen=True)
-class DENM(Mapped):
+class DENM(MessageFacade):
     """A Decentralized Environmental Notification Message (EN 302 637-3 V1.3.1) in SI units.
 
     The management container is flat: ``action_id`` = (originating station id, sequence
@@ -138,6 +138,7 @@ class DENM(Mapped):
     """
 
     NAME = "DENM"
+    MESSAGE = MESSAGE
     FIELDS = (
         cdd.header(MESSAGE_ID),
         Group("denm", (
@@ -154,7 +155,8 @@ class DENM(Mapped):
                       Enumerated(_cdd("RelevanceDistance")), optional=True),
                 Field("relevance_traffic_direction", "relevanceTrafficDirection",
                       Enumerated(_cdd("RelevanceTrafficDirection")), optional=True),
-                Field("validity_duration_s", "validityDuration", Integer(_cdd("ValidityDuration"))),
+                Field("validity_duration_s", "validityDuration", Integer(_cdd("ValidityDuration")),
+                      default=600),
                 Field("transmission_interval_ms", "transmissionInterval",
                       Integer(_cdd("TransmissionInterval")), optional=True),
                 Field("station_type", "stationType", cdd.STATION_TYPE),
@@ -187,11 +189,3 @@ class DENM(Mapped):
     alacarte: dict[str, Any] | None = None
     protocol_version: int = cdd.PROTOCOL_VERSION
 
-    def encode(self) -> bytes:
-        """UPER bytes of this DENM (constraints checked)."""
-        return codec.encode(MESSAGE, self.to_value())
-
-    @classmethod
-    def decode(cls, data: bytes | bytearray | memoryview) -> DENM:
-        """The DENM in ``data``; DecodeError for bad bytes or a header that is not a DENM's."""
-        return cls.from_value(codec.decode(MESSAGE, data))

@@ -119,3 +119,4 @@ def test_demo_decodes_and_reencodes_every_sample(capsys):
     code, out, _ = run(capsys, "msg", "demo")
     assert code == 0
     assert out.count("re-encoded byte-identical: yes") == 6 and "NO" not in out
+    assert "read back: 52.5200066 deg, 13.4049540 deg, 13.89 m/s" in out

@@ -56,3 +56,35 @@ def run(out: TextIO, preview_lines: int = 14) -> None:
             out.write(f"    {line}\n")
         if len(lines) > preview_lines:
             out.write(f"    ... {len(lines) - preview_lines} more lines (v2x msg decode)\n")
+    _build_a_cam(out)
+
+
+def _build_a_cam(out: TextIO) -> None:
+    """Build a CAM from SI units with the typed facade, encode it and read it back."""
+    from v2x.messages.etsi.cam import (
+        CAM,
+        PathPoint,
+        StationType,
+        VehicleHighFrequency,
+        VehicleLowFrequency,
+    )
+
+    cam = CAM(
+        station_id=4242, generation_delta_time_ms=12_345, latitude_deg=52.5200066,
+        longitude_deg=13.404954, altitude_m=34.0, station_type=StationType.PASSENGER_CAR,
+        high_frequency=VehicleHighFrequency(heading_deg=87.3, speed_mps=13.89,
+                                            vehicle_length_m=4.5, vehicle_width_m=1.8),
+        low_frequency=VehicleLowFrequency(
+            exterior_lights=frozenset({"lowBeamHeadlightsOn"}),
+            path_history=(PathPoint(delta_latitude_deg=-0.00002, delta_longitude_deg=-0.0003,
+                                    delta_time_s=1.5),)),
+    )
+    data = cam.encode()
+    back = CAM.decode(data)
+    out.write(
+        f"\nA CAM built from SI units (v2x.messages.etsi.cam.CAM): {len(data)} bytes\n"
+        f"    {data.hex()}\n"
+        f"    read back: {back.latitude_deg:.7f} deg, {back.longitude_deg:.7f} deg, "
+        f"{back.high_frequency.speed_mps} m/s, heading {back.high_frequency.heading_deg} deg, "
+        f"lights {sorted(back.low_frequency.exterior_lights)}\n"
+    )

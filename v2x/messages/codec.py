@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 import asn1tools
-from asn1tools.codecs import ErrorWithLocation, uper
+from asn1tools.codecs import ErrorWithLocation, oer, uper
 
 from v2x.errors import DecodeError, EncodeError
 from v2x.messages import schema, schemaplan
@@ -69,7 +69,8 @@ def decode_type(bundle: str, type_name: str, data: bytes | bytearray | memoryvie
         compiled = spec.types[type_name]
     except KeyError:
         raise DecodeError(f"type {type_name} is not in bundle {bundle}", type_name) from None
-    decoder = uper.Decoder(bytearray(data))
+    oer_bundle = schema.bundle_named(bundle).codec == "oer"
+    decoder = (oer.Decoder if oer_bundle else uper.Decoder)(bytearray(data))
     try:
         value = compiled.type.decode(decoder)
     except ErrorWithLocation as exc:
@@ -83,6 +84,8 @@ def decode_type(bundle: str, type_name: str, data: bytes | bytearray | memoryvie
         # above 64, which no valid encoding of our schemas produces)
         raise DecodeError(f"malformed encoding ({exc})", type_name) from None
     _check_end(decoder, len(data), type_name)
+    if oer_bundle:
+        _check_canonical(bundle, type_name, value, data)
     plan = schemaplan.plan(bundle, type_name)
     if plan is not None:
         value = _after_decode(bundle, plan, value, type_name)
@@ -98,6 +101,17 @@ def _check_end(decoder: uper.Decoder, size: int, type_name: str) -> None:
     rest = decoder.number_of_bits
     if rest and decoder.read_non_negative_binary_integer(rest) != 0:
         raise DecodeError("non-zero padding bits after the encoding", type_name)
+
+
+def _check_canonical(bundle: str, type_name: str, value: Any, data: bytes) -> None:
+    """X.696 clause 6 (canonical OER): one value, one encoding. Signatures cover these bytes,
+    so an encoding that does not come back identical from re-encoding is refused."""
+    try:
+        again = schema.specification(bundle).encode(type_name, value)
+    except (asn1tools.EncodeError, asn1tools.ConstraintsError) as exc:
+        raise DecodeError(f"decoded value does not re-encode ({exc})", type_name) from None
+    if again != data:
+        raise DecodeError("not canonical OER: re-encoding gives other bytes", type_name)
 
 
 def _as_error(kind: type[EncodeError] | type[DecodeError], exc: Exception, type_name: str):

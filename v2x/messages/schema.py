@@ -50,6 +50,8 @@ class Bundle:
     release: str
     folder: str
     summary: str
+    codec: str = "uper"
+    """asn1tools codec: ``uper`` (X.691 unaligned PER) or ``oer`` (X.696 canonical OER)."""
 
     def files(self) -> list[Path]:
         """The ``.asn`` files of the bundle, in a stable order."""
@@ -131,11 +133,14 @@ def _is_number_range(item: Any) -> bool:
 
 @functools.cache
 def specification(bundle: str) -> asn1tools.compiler.Specification:
-    """The UPER specification of a bundle, compiled once per process and hardened."""
+    """The specification of a bundle in its codec, compiled once per process (UPER hardened)."""
+    codec = bundle_named(bundle).codec
     try:
-        spec = asn1tools.compile_dict(parsed(bundle), "uper")
+        spec = asn1tools.compile_dict(parsed(bundle), codec)
     except asn1tools.CompileError as exc:
         raise SchemaError(f"bundle {bundle!r}: {exc}") from None
+    if codec != "uper":
+        return spec
     seen: set[int] = set()
     for module in spec._modules.values():  # every type, also those the flat table dropped
         for compiled in module.values():

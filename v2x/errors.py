@@ -43,3 +43,24 @@ class FramingError(MessageError):
 
 class InputError(V2XError):
     """Input given to the command line or a loader is unreadable (bad hex, JSON, file)."""
+
+
+class SecurityError(V2XError):
+    """A security operation failed (IEEE 1609.2 / ETSI TS 103 097 / YD/T 3957)."""
+
+
+class CryptoError(SecurityError):
+    """A cryptographic primitive was given unusable input (a point off the curve, a bad key)."""
+
+
+class InvalidSignature(SecurityError):
+    """A signature does not verify over the given digest and key."""
+
+
+class VerificationError(SecurityError):
+    """Received secured data failed a check; ``report`` is the TS 102 723-8 style result code
+    (``FALSE_SIGNATURE``, ``INVALID_CERTIFICATE``, ``UNKNOWN_SIGNER``, ...)."""
+
+    def __init__(self, report: str, message: str, path: str = "") -> None:
+        self.report = report
+        super().__init__(f"{report}: {message}", path)

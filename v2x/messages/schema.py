@@ -32,7 +32,7 @@ from typing import Any
 import asn1tools
 from asn1tools.codecs import DecodeError as _ToolDecodeError
 from asn1tools.codecs import EncodeError as _ToolEncodeError
-from asn1tools.codecs import per, type_checker, uper
+from asn1tools.codecs import oer, per, type_checker, uper
 
 from v2x.errors import SchemaError
 
@@ -73,6 +73,12 @@ BUNDLES: dict[str, Bundle] = {
     "csae": Bundle(
         "csae", "csae", "2020", "csae",
         "China C-V2X message set T/CSAE 53-2020 / YD/T 3709-2020 (MessageFrame, phase 1)",
+    ),
+    "security": Bundle(
+        "security", "security", "1609.2-2022", "security",
+        "IEEE 1609.2 secured data and certificates (with the SM2/SM3 alternatives of YD/T 3957),"
+        " the ETSI TS 103 097 v2.1.1 profile and the TS 102 941 v2.1.1 trust-list containers",
+        codec="oer",
     ),
 }
 
@@ -139,9 +145,12 @@ def specification(bundle: str) -> asn1tools.compiler.Specification:
         spec = asn1tools.compile_dict(parsed(bundle), codec)
     except asn1tools.CompileError as exc:
         raise SchemaError(f"bundle {bundle!r}: {exc}") from None
-    if codec != "uper":
-        return spec
     seen: set[int] = set()
+    if codec == "oer":
+        for module in spec._modules.values():
+            for compiled in module.values():
+                _limit_oer_recursion(compiled.type, seen)
+        return spec
     for module in spec._modules.values():  # every type, also those the flat table dropped
         for compiled in module.values():
             _harden(compiled.type, seen)
@@ -342,6 +351,38 @@ class _KeepingSequence(per.Sequence):
                 raise _ToolDecodeError(f"extension addition {index} overruns its open type")
             decoder.skip_bits(8 * length - used)
         return decoded
+
+
+class _DepthLimitedOerRecursive(oer.Recursive):
+    """OER twin of _DepthLimitedRecursive (Ieee1609Dot2Data nests inside SignedDataPayload)."""
+
+    def decode(self, decoder):
+        depth = getattr(decoder, "v2x_depth", 0)
+        if depth >= MAX_RECURSION:
+            raise _ToolDecodeError(f"{self.type_name} nested deeper than {MAX_RECURSION}")
+        decoder.v2x_depth = depth + 1
+        try:
+            return self.inner.decode(decoder)
+        finally:
+            decoder.v2x_depth = depth
+
+
+def _limit_oer_recursion(node: Any, seen: set[int]) -> None:
+    if node is None or id(node) in seen:
+        return
+    seen.add(id(node))
+    if type(node) is oer.Recursive:
+        node.__class__ = _DepthLimitedOerRecursive
+        _limit_oer_recursion(node.inner, seen)
+        return
+    if isinstance(node, oer.MembersType | oer.Choice):
+        children = list(node.root_members) + list(node.additions or [])
+    elif isinstance(node, oer.ArrayType):
+        children = [node.element_type]
+    else:
+        children = []
+    for child in children:
+        _limit_oer_recursion(child, seen)
 
 
 def _harden(node: Any, seen: set[int]) -> None:

@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from enum import IntEnum
 
+from v2x import clock
 from v2x.errors import EncodeError
 from v2x.messages.units import (
     Classes,
@@ -163,22 +164,8 @@ PATH_HISTORY = Items(cdd("PathHistory"), Nested(PathPoint))
 
 # ----------------------------------------------------------------------------- TimestampIts
 
-TIMESTAMP_ITS_EPOCH = datetime(2004, 1, 1, tzinfo=UTC)
+TIMESTAMP_ITS_EPOCH = clock.ITS_EPOCH
 """TimestampIts 0: 2004-01-01T00:00:00.000Z."""
-
-LEAP_SECONDS = (
-    datetime(2006, 1, 1, tzinfo=UTC),
-    datetime(2009, 1, 1, tzinfo=UTC),
-    datetime(2012, 7, 1, tzinfo=UTC),
-    datetime(2015, 7, 1, tzinfo=UTC),
-    datetime(2017, 1, 1, tzinfo=UTC),
-)
-"""UTC instants right after each leap second inserted since 2004 (IERS Bulletin C: TAI-UTC
-went from 32 s to 37 s). Add a row when IERS announces a new one; none is announced so far."""
-
-
-def _leaps_at(utc: datetime) -> int:
-    return sum(1 for instant in LEAP_SECONDS if utc >= instant)
 
 
 def timestamp_its_ms(utc: datetime) -> int:
@@ -186,16 +173,14 @@ def timestamp_its_ms(utc: datetime) -> int:
 
     DE_TimestampIts counts elapsed milliseconds including leap seconds (International Atomic
     Time, as TS 102 894-2 V2.1.1 states plainly), i.e. UTC elapsed time plus the leap seconds
-    inserted since 2004 (``LEAP_SECONDS``). ``utc`` must be timezone-aware.
+    inserted since 2004 (``v2x.clock.LEAP_SECONDS``). ``utc`` must be timezone-aware.
     """
     if utc.tzinfo is None:
         raise EncodeError("give a timezone-aware datetime", "timestamp_its_ms")
     utc = utc.astimezone(UTC)
     if utc < TIMESTAMP_ITS_EPOCH:
         raise EncodeError(f"{utc.isoformat()} is before 2004", "timestamp_its_ms")
-    elapsed = utc - TIMESTAMP_ITS_EPOCH
-    millis = (elapsed.days * 86_400 + elapsed.seconds) * 1000 + elapsed.microseconds // 1000
-    return millis + 1000 * _leaps_at(utc)
+    return clock.tai_us_from_utc(utc) // 1000
 
 
 def utc_from_timestamp_its(timestamp_ms: int) -> datetime:
@@ -203,10 +188,4 @@ def utc_from_timestamp_its(timestamp_ms: int) -> datetime:
 
     A timestamp inside an inserted leap second maps to 23:59:59.xxx of that day.
     """
-    for leaps in range(len(LEAP_SECONDS), -1, -1):
-        candidate = TIMESTAMP_ITS_EPOCH + timedelta(milliseconds=timestamp_ms - 1000 * leaps)
-        if _leaps_at(candidate) == leaps:
-            return candidate
-        if leaps and LEAP_SECONDS[leaps - 1] - timedelta(seconds=1) <= candidate:
-            return candidate
-    raise AssertionError("unreachable")  # leaps == 0 always matches before 2006
+    return clock.utc_from_tai_us(timestamp_ms * 1000)

@@ -64,3 +64,16 @@ class VerificationError(SecurityError):
     def __init__(self, report: str, message: str, path: str = "") -> None:
         self.report = report
         super().__init__(f"{report}: {message}", path)
+
+
+class ScenarioError(V2XError):
+    """A scenario folder is unusable: ``path`` is ``file:key`` naming where."""
+
+    def __init__(self, message: str, file: str, key: str = "") -> None:
+        self.file = file
+        self.key = key
+        super().__init__(message, f"{file}:{key}" if key else file)
+
+
+class SimulationError(V2XError):
+    """A simulation could not go on (the traffic simulator died, an output folder exists, ...)."""

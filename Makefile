@@ -16,7 +16,7 @@ $(VENV)/.installed-base: $(BIN)/python pyproject.toml
 	touch $@
 
 $(VENV)/.installed-test: $(BIN)/python pyproject.toml
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+	$(BIN)/python -m pip install --quiet -e ".[test,sim]"
 	touch $@ $(VENV)/.installed-base
 
 demo: $(VENV)/.installed-base

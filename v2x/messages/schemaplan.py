@@ -76,6 +76,15 @@ OBJECT_SETS: dict[str, dict[str, ObjectSet]] = {
         "Reg-SignalStatusPackage": _regional("SignalStatusPackage-addGrpC"),
     },
     "csae": {},
+    "security": {
+        # IEEE 1609.2-2022 Extension {{Set}} and CERT-EXT-TYPE fields written as
+        # SEQUENCE { id ExtId, content OCTET STRING } (C-OER: an open type is length-prefixed).
+        "AppExtension": ObjectSet("id", "content", {1: "OperatingOrganizationId"}),
+        "Ieee1609ContributedHeaderInfoExtension": ObjectSet("id", "content", {1: "HashedId8"}),
+        # ETSI TS 103 097 V2.1.1 EtsiTs103097HeaderInfoExtensions (HeaderInfo contributorId 2).
+        "EtsiOriginatingHeaderInfoExtension": ObjectSet(
+            "id", "content", {1: "EtsiTs102941CrlRequest", 2: "EtsiTs102941DeltaCtlRequest"}),
+    },
 }
 
 # A plan says where such constructs sit below a type: ("open", set name), ("union", ranges),

@@ -13,7 +13,6 @@ from v2x.sim.traffic.netgeo import read_net_geo
 from v2x.sim.traffic.replay import ReplayBackend
 from v2x.sim.traffic.sumo import SumoBackend, net_file_of, sumo_binary
 
-
 HIGHWAY = Path(__file__).resolve().parents[3] / "scenarios" / "highway"
 CONFIG = HIGHWAY / "highway.sumocfg"
 

@@ -110,9 +110,11 @@ def test_shape_errors_and_range_errors():
     columns[latitude] = [10**10]
     with pytest.raises(EncodeError, match="latitude"):
         layout.encode(columns, 1)
-    del columns[latitude]
+    columns[latitude] = [1, 2]
     with pytest.raises(ShapeError, match="latitude"):
         layout.encode(columns, 1)
+    # a field without a column keeps the sample's value
+    assert layout.encode({}, 1)[0].tobytes() == bytes.fromhex(CAM_HEX[0])
 
 
 def test_many_messages_in_one_call_equal_one_by_one():

@@ -41,6 +41,8 @@ class Field:
     """``int`` (value - minimum), ``enum`` (index), ``bool``, ``bits`` or ``octets``."""
     minimum: int = 0
     names: tuple[str, ...] = ()
+    sample: Any = 0
+    """The field's wire number (or bytes) in the sample: used when no column is given."""
 
 
 class ShapeError(EncodeError):
@@ -80,26 +82,30 @@ class Layout:
             if node.number_of_bits is None:
                 raise ShapeError("unbounded INTEGER has no fixed width", _dotted(path))
             offset = self._fixed(offset, 1 if node.has_extension_marker else 0, 0)
-            return self._field(Field(path, offset, node.number_of_bits, "int", node.minimum))
+            return self._field(Field(path, offset, node.number_of_bits, "int", node.minimum,
+                                     sample=int(value)))
         if isinstance(node, per.Enumerated):
             offset = self._fixed(offset, 0 if node.additions_index_to_data is None else 1, 0)
             names = tuple(node.root_index_to_data[i] for i in sorted(node.root_index_to_data))
+            if value not in names:
+                raise ShapeError(f"{value!r} is not a root value", _dotted(path))
             return self._field(Field(path, offset, node.root_number_of_bits, "enum",
-                                     names=names))
+                                     names=names, sample=names.index(value)))
         if isinstance(node, per.Boolean):
-            return self._field(Field(path, offset, 1, "bool"))
+            return self._field(Field(path, offset, 1, "bool", sample=int(bool(value))))
         if isinstance(node, per.Null):
             return offset
         if isinstance(node, per.BitString):
             if node.minimum != node.maximum or node.minimum is None:
                 raise ShapeError("BIT STRING of variable size", _dotted(path))
             offset = self._fixed(offset, 1 if node.has_extension_marker else 0, 0)
-            return self._field(Field(path, offset, node.minimum, "bits"))
+            return self._field(Field(path, offset, node.minimum, "bits", sample=bytes(value[0])))
         if isinstance(node, per.OctetString):
             if node.minimum != node.maximum or node.minimum is None:
                 raise ShapeError("OCTET STRING of variable size", _dotted(path))
             offset = self._fixed(offset, 1 if node.has_extension_marker else 0, 0)
-            return self._field(Field(path, offset, 8 * node.minimum, "octets"))
+            return self._field(Field(path, offset, 8 * node.minimum, "octets",
+                                     sample=bytes(value)))
         raise ShapeError(f"{type(node).__name__} is not supported in a layout", _dotted(path))
 
     def _field(self, field: Field) -> int:
@@ -151,16 +157,19 @@ class Layout:
         """``count`` messages as a (count, size) uint8 array; ``columns[path]`` holds each field.
 
         INTEGER columns hold the wire integers; ENUMERATED columns the index of the value in
-        ``Field.names`` (or the names); BOOLEAN 0/1; BIT and OCTET STRING columns bytes.
+        ``Field.names`` (or the names); BOOLEAN 0/1; BIT and OCTET STRING columns bytes. A field
+        without a column keeps the sample's value in every message.
         """
         bits = np.zeros((count, self.size * 8), dtype=np.uint8)
         for offset, width, value in self._fixed_bits:
             bits[:, offset:offset + width] = _bits_of(np.full(count, value, dtype=np.int64),
                                                        width)
         for field in self.fields:
-            if field.path not in columns:
-                raise ShapeError("no column for this field", _dotted(field.path))
-            column = columns[field.path]
+            column = columns.get(field.path)
+            if column is None:
+                column = [field.sample] * count
+            elif len(column) != count:
+                raise ShapeError(f"{len(column)} values for {count} messages", _dotted(field.path))
             window = slice(field.offset, field.offset + field.width)
             if field.kind in ("bits", "octets"):
                 raw = np.frombuffer(b"".join(bytes(v) for v in column), dtype=np.uint8)

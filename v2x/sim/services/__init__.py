@@ -1,0 +1,1 @@
+"""Facilities services of simulated stations: CA (CAMs), DEN (DENMs), infrastructure."""

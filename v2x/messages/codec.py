@@ -8,6 +8,7 @@ their id. Every failure is a ``v2x.errors`` exception whose ``path`` names the f
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 import asn1tools
@@ -105,11 +106,12 @@ def _check_end(decoder: uper.Decoder, size: int, type_name: str) -> None:
 
 def _check_canonical(bundle: str, type_name: str, value: Any, data: bytes) -> None:
     """X.696 clause 6 (canonical OER): one value, one encoding. Signatures cover these bytes,
-    so an encoding that does not come back identical from re-encoding is refused."""
+    so an encoding that does not come back identical from re-encoding is refused; the values'
+    constraints are checked on the way (OER decoding alone does not check them)."""
     try:
-        again = schema.specification(bundle).encode(type_name, value)
+        again = schema.specification(bundle).encode(type_name, value, check_constraints=True)
     except (asn1tools.EncodeError, asn1tools.ConstraintsError) as exc:
-        raise DecodeError(f"decoded value does not re-encode ({exc})", type_name) from None
+        raise _as_error(DecodeError, exc, type_name) from None
     if again != data:
         raise DecodeError("not canonical OER: re-encoding gives other bytes", type_name)
 
@@ -167,7 +169,7 @@ def _before_encode(bundle: str, plan: schemaplan.Plan, value: Any, path: str) ->
     if kind == "fields":
         if not isinstance(value, dict):
             return value  # the type check reports it
-        out = dict(value)
+        out = copy.copy(value)  # keeps what a dict subclass carries (OerSequenceValue)
         for name, inner in sub.items():
             if name in out:
                 out[name] = _before_encode(bundle, inner, out[name], f"{path}.{name}")

@@ -367,10 +367,110 @@ class _DepthLimitedOerRecursive(oer.Recursive):
             decoder.v2x_depth = depth
 
 
+class OerSequenceValue(dict):
+    """A decoded OER SEQUENCE that remembers how many extension additions its sender knew.
+
+    X.696 clause 16.4: the extension presence bitmap has one bit per addition known to the
+    encoder, so a sender on an older (or newer) schema writes another bitmap length than we would.
+    Signatures cover the received bytes, so re-encoding must give that length back.
+    """
+
+    extension_bits: int | None = None
+
+
+class _KeepingOerSequence(oer.Sequence):
+    """SEQUENCE { ..., ... } in OER: the received bitmap length and unknown additions are kept
+    (as ``"extension-addition-<index>": bytes``); encode errors inside additions are raised, not
+    swallowed; the unused-bits octet is right for multiples of 8 additions."""
+
+    def decode(self, decoder):
+        extended = decoder.read_bit()
+        value = OerSequenceValue(self.decode_root(decoder))
+        if extended:
+            value.update(self._decode_additions(decoder, value))
+        return value
+
+    def _decode_additions(self, decoder, value: OerSequenceValue) -> dict:
+        length = decoder.read_length_determinant()
+        if length < 1:
+            raise _ToolDecodeError("empty extension presence bitmap")
+        unused = decoder.read_byte()
+        count = 8 * (length - 1) - unused
+        if unused > 7 or count < 1:
+            raise _ToolDecodeError(f"extension presence bitmap with {unused} unused bits")
+        presence = decoder.read_non_negative_binary_integer(count)
+        decoder.skip_bits(unused)
+        value.extension_bits = count
+        decoded: dict[str, Any] = {}
+        for index in range(count):
+            if not presence & (1 << (count - index - 1)):
+                continue
+            size = decoder.read_length_determinant()
+            if index >= len(self.additions):
+                decoded[f"{UNKNOWN_ADDITION}{index}"] = bytes(decoder.read_bytes(size))
+                continue
+            addition = self.additions[index]
+            start = decoder.number_of_bits
+            try:
+                decoded[addition.name] = addition.decode(decoder)
+            except oer.ErrorWithLocation as exc:
+                exc.add_location(addition)
+                raise
+            if start - decoder.number_of_bits != 8 * size:
+                raise _ToolDecodeError(f"extension addition {addition.name} does not fill its "
+                                       "open type")
+        return decoded
+
+    def encode(self, data, encoder):
+        offset = encoder.number_of_bits
+        encoder.append_bit(0)
+        self.encode_root(data, encoder)
+        if self._encode_additions(data, encoder):
+            encoder.set_bit(offset)
+
+    def _encode_additions(self, data, encoder) -> bool:
+        parts: dict[int, Any] = {}
+        for index, addition in enumerate(self.additions):
+            if addition.name not in data:
+                continue
+            part = oer.Encoder()
+            self.encode_member(addition, data, part, encode_default=True)
+            parts[index] = part
+        for key, raw in data.items():
+            index = _unknown_index(key)
+            if index is None:
+                continue
+            if index < len(self.additions) or not isinstance(raw, bytes | bytearray):
+                raise _ToolEncodeError(f"{key} must be bytes of an addition this schema lacks")
+            parts[index] = bytes(raw)
+        if not parts:
+            return False
+        count = getattr(data, "extension_bits", None) or len(self.additions)
+        count = max(count, max(parts) + 1)
+        unused = (8 - count % 8) % 8
+        presence = 0
+        for index in range(count):
+            presence = (presence << 1) | (index in parts)
+        encoder.append_length_determinant((count + 7) // 8 + 1)
+        encoder.append_non_negative_binary_integer(unused, 8)
+        encoder.append_non_negative_binary_integer(presence << unused, count + unused)
+        for index in sorted(parts):
+            part = parts[index]
+            if isinstance(part, bytes):
+                encoder.append_length_determinant(len(part))
+                encoder.append_bytes(part)
+            else:
+                encoder.append_length_determinant(part.number_of_bytes())
+                encoder += part
+        return True
+
+
 def _limit_oer_recursion(node: Any, seen: set[int]) -> None:
     if node is None or id(node) in seen:
         return
     seen.add(id(node))
+    if type(node) is oer.Sequence and node.additions is not None:
+        node.__class__ = _KeepingOerSequence
     if type(node) is oer.Recursive:
         node.__class__ = _DepthLimitedOerRecursive
         _limit_oer_recursion(node.inner, seen)

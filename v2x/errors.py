@@ -53,6 +53,10 @@ class CryptoError(SecurityError):
     """A cryptographic primitive was given unusable input (a point off the curve, a bad key)."""
 
 
+class CertificateError(SecurityError):
+    """A certificate is malformed or unusable (unsupported key, missing signature, ...)."""
+
+
 class InvalidSignature(SecurityError):
     """A signature does not verify over the given digest and key."""
 

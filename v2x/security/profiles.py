@@ -41,10 +41,14 @@ SIGNATURE_OF_CURVE = {curve: name for name, curve in SIGNATURE_CURVES.items()}
 KEY_OF_CURVE = {curve: name for name, curve in KEY_CURVES.items()}
 
 
-def signed_digest(hash_name: str, tbs: bytes, signer: bytes | None) -> bytes:
-    """``Hash(Hash(tbs) ‖ Hash(signer))`` (1609.2 §5.3.1); ``signer`` None means self-signed."""
+def signed_digest(hash_name: str, tbs: bytes, signer: bytes | None,
+                  signer_hash: bytes | None = None) -> bytes:
+    """``Hash(Hash(tbs) ‖ Hash(signer))`` (1609.2 §5.3.1); ``signer`` None means self-signed.
+
+    ``signer_hash`` may give Hash(signer) already computed (a receiver caches it per signer).
+    """
     h = hash_for(hash_name)
-    return h(h(tbs) + h(signer or b""))
+    return h(h(tbs) + (signer_hash if signer_hash is not None else h(signer or b"")))
 
 
 def sm2_user_id(signer: bytes | None) -> bytes:
@@ -53,10 +57,11 @@ def sm2_user_id(signer: bytes | None) -> bytes:
 
 
 def verify(signature: tuple[str, Any], tbs: bytes, signer: bytes | None, public_key: Any,
-           hash_name: str) -> None:
+           hash_name: str, signer_hash: bytes | None = None) -> None:
     """Check a 1609.2 ``Signature`` value over ``tbs``; InvalidSignature if it does not verify.
 
-    ``public_key``: the signer's key in a form ``points.as_point`` reads, or an OpenSSL key.
+    ``public_key``: the signer's key in a form ``points.as_point`` reads, or an OpenSSL key;
+    ``signer_hash``: Hash(signer) with ``hash_name``, if already known.
     """
     alternative, fields = signature
     curve = curve_of_signature(alternative)
@@ -67,7 +72,8 @@ def verify(signature: tuple[str, Any], tbs: bytes, signer: bytes | None, public_
         sm2.verify_e(public_key, e, r, s)
         return
     r, s = ecdsa.from_signature_fields(curve, fields)
-    ecdsa.verify_digest(curve, public_key, signed_digest(hash_name, tbs, signer), r, s)
+    digest = signed_digest(hash_name, tbs, signer, signer_hash)
+    ecdsa.verify_digest(curve, public_key, digest, r, s)
 
 
 def sign(curve: Curve | str, private_key: int, public_key: Any, tbs: bytes, signer: bytes | None,

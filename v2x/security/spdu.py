@@ -59,6 +59,8 @@ class SignedSpdu:
     signer_kind: str
     """``digest``, ``certificate`` or ``self``."""
     signer_digest: bytes | None
+    signer_certificate: bytes | None
+    """The one certificate a ``certificate`` signer carries (its bytes, not yet decoded)."""
     signature_curve: str
     r_form: str
     """How rSig is given: ``x-only``, ``compressed-y-0``, ``compressed-y-1`` or ``uncompressed``."""
@@ -131,12 +133,12 @@ def read_signed(data: bytes) -> SignedSpdu:
     payload = reader.take(reader.length())
     header = _read_header(reader)
     tbs_data = reader.data[tbs_start:reader.pos]
-    signer_kind, signer_digest = _read_signer(reader)
+    signer_kind, signer_digest, certificate = _read_signer(reader)
     curve, form, r, r_y, s = _read_signature(reader)
     if reader.pos != len(reader.data):
         raise DecodeError(f"{len(reader.data) - reader.pos} trailing bytes", "SPDU")
     return SignedSpdu(HASH_ALGORITHMS[hash_index], tbs_data, payload, *header, signer_kind,
-                      signer_digest, curve, form, r, r_y, s)
+                      signer_digest, certificate, curve, form, r, r_y, s)
 
 
 def _read_header(reader: _Reader) -> tuple:
@@ -161,13 +163,37 @@ def _read_header(reader: _Reader) -> tuple:
     return psid, generation, expiry, location, p2pcd
 
 
-def _read_signer(reader: _Reader) -> tuple[str, bytes | None]:
+_SIGNATURE_SIZES = (66, 98, 99, 147)
+"""Byte lengths a Signature can have: P-256/SM2 with x or compressed r, P-256 uncompressed,
+384-bit curves with x or compressed r (open type), 384-bit uncompressed."""
+
+
+def _read_signer(reader: _Reader) -> tuple[str, bytes | None, bytes | None]:
     tag = reader.byte()
     if tag == 0x80:
-        return "digest", reader.take(8)
+        return "digest", reader.take(8), None
     if tag == 0x82:
-        return "self", None
-    raise NotFastPath("signer carries certificates")
+        return "self", None, None
+    if tag != 0x81 or reader.take(2) != b"\x01\x01":
+        raise NotFastPath("signer other than one certificate")
+    # The certificate has no length of its own: it ends where the Signature (the last field)
+    # begins. Try each possible signature size; a wrong split fails the strict certificate
+    # decoding done by the caller, never a signature check.
+    for size in _SIGNATURE_SIZES:
+        start = len(reader.data) - size
+        if start <= reader.pos:
+            continue
+        trial = _Reader(reader.data)
+        trial.pos = start
+        try:
+            _read_signature(trial)
+        except (NotFastPath, DecodeError):
+            continue
+        if trial.pos == len(reader.data):
+            certificate = reader.data[reader.pos:start]
+            reader.pos = start
+            return "certificate", None, certificate
+    raise NotFastPath("no signature fits after the certificate")
 
 
 def _read_signature(reader: _Reader) -> tuple[str, str, bytes, bytes | None, bytes]:

@@ -15,12 +15,15 @@ and the chain ends in a root of the policy.
 
 from __future__ import annotations
 
+import functools
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from typing import Any
 
 from v2x.errors import CertificateError, CryptoError, InvalidSignature, VerificationError
 from v2x.security import permissions, regions
 from v2x.security.certificates import Certificate
+from v2x.security.primitives import ecdsa
 from v2x.security.reports import Report
 
 
@@ -54,7 +57,7 @@ class TrustPolicy:
                 raise CertificateError(f"root {root!r}: {exc}", "TrustPolicy.roots") from None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Chain:
     """A validated chain, leaf first, and what it allows."""
 
@@ -66,6 +69,18 @@ class Chain:
     @property
     def leaf(self) -> Certificate:
         return self.certificates[0]
+
+    @functools.cached_property
+    def verifier(self) -> Any:
+        """The leaf's key ready for verification: an OpenSSL key (ECDSA) or the point (SM2)."""
+        curve = self.leaf.curve
+        if curve.openssl is None:
+            return self.public_key
+        return ecdsa.load_public_key(curve, self.public_key)
+
+    @functools.cached_property
+    def revoked_ids(self) -> frozenset[bytes]:
+        return frozenset(c.hashed_id8 for c in self.certificates)
 
 
 @dataclass

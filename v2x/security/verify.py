@@ -28,6 +28,9 @@ from v2x.errors import (
 from v2x.messages import codec
 from v2x.security import profiles, regions, spdu
 from v2x.security.certificates import BUNDLE, Certificate
+from v2x.security.primitives import ecdsa
+from v2x.security.primitives.curves import Curve
+from v2x.security.primitives.curves import get as get_curve
 from v2x.security.reports import Report
 from v2x.security.trust import Chain, TrustStore
 
@@ -61,8 +64,10 @@ class _Spdu:
     signer_kind: str
     signer_digest: bytes | None
     signer_certificates: tuple[bytes, ...]
-    signature: tuple[str, Any]
+    signature: tuple[str, Any] | None
     signature_key: bytes
+    ecdsa: tuple[Curve, int, int] | None = None
+    """(curve, r, s) of an ECDSA signature read by the fast reader."""
 
 
 def verify(data: bytes, *, trust: TrustStore, clock: Clock,
@@ -74,7 +79,7 @@ def verify(data: bytes, *, trust: TrustStore, clock: Clock,
     policy = trust.policy
     chain = _signer_chain(message, trust)
     leaf = chain.leaf
-    if any(c.hashed_id8 in policy.revoked for c in chain.certificates):
+    if policy.revoked and not policy.revoked.isdisjoint(chain.revoked_ids):
         raise VerificationError(Report.REVOKED_CERTIFICATE, "the signer's chain holds a revoked "
                                 "certificate")
     if message.psid not in leaf.app_permissions:
@@ -104,10 +109,16 @@ def verify(data: bytes, *, trust: TrustStore, clock: Clock,
         raise VerificationError(Report.OUTSIDE_REGION, "outside the signing certificate's region")
     if trust.seen_before(message.signature_key, now):
         raise VerificationError(Report.DUPLICATE_MESSAGE, "already received")
-    signer_bytes = leaf.data
+    signer_hash = leaf.digest if message.hash_name == leaf.hash_name else None
     try:
-        profiles.verify(message.signature, message.tbs, signer_bytes, chain.public_key,
-                        message.hash_name)
+        if message.ecdsa is not None:  # fast path: r and s already integers
+            curve, r, s = message.ecdsa
+            digest = profiles.signed_digest(message.hash_name, message.tbs, leaf.data,
+                                            signer_hash)
+            ecdsa.verify_digest(curve, chain.verifier, digest, r, s)
+        else:
+            profiles.verify(message.signature, message.tbs, leaf.data, chain.verifier,
+                            message.hash_name, signer_hash)
     except (InvalidSignature, CryptoError) as exc:
         raise VerificationError(Report.FALSE_SIGNATURE, str(exc)) from None
     trust.remember(message.signature_key, now)
@@ -125,7 +136,10 @@ def _signer_chain(message: _Spdu, trust: TrustStore) -> Chain:
                                     f"no certificate known for {message.signer_digest.hex()}")
         return chain
     if message.signer_kind == "certificate":
-        certificates = [trust.certificate(raw) for raw in message.signer_certificates]
+        try:
+            certificates = [trust.certificate(raw) for raw in message.signer_certificates]
+        except DecodeError as exc:
+            raise VerificationError(Report.INVALID_CERTIFICATE, str(exc)) from None
         for certificate in reversed(certificates[1:]):
             trust.learn(certificate)
         return trust.learn(certificates[0])
@@ -141,15 +155,16 @@ def _read(data: bytes) -> _Spdu:
         raise VerificationError(Report.INCOMPATIBLE_PROTOCOL, str(exc)) from None
     if fast.signature_curve == "sm2":
         signature = ("sm2Signature", {"rSig": fast.r, "sSig": fast.s})
+        numbers = None
     else:
-        name = profiles.SIGNATURE_OF_CURVE[fast.signature_curve]
-        form = fast.r_form if fast.r_form != "uncompressed" else (
-            "uncompressedP256" if len(fast.r) == 32 else "uncompressedP384")
-        r_sig = (form, {"x": fast.r, "y": fast.r_y} if fast.r_y is not None else fast.r)
-        signature = (name, {"rSig": r_sig, "sSig": fast.s})
+        curve = get_curve(fast.signature_curve)
+        signature = None
+        numbers = (curve, int.from_bytes(fast.r, "big") % curve.n, int.from_bytes(fast.s, "big"))
+    certificates = () if fast.signer_certificate is None else (fast.signer_certificate,)
     return _Spdu(fast.hash_algorithm, fast.tbs_data, fast.payload, fast.psid,
                  fast.generation_time, fast.expiry_time, fast.generation_location,
-                 fast.signer_kind, fast.signer_digest, (), signature, fast.r + fast.s)
+                 fast.signer_kind, fast.signer_digest, certificates, signature,
+                 fast.r + fast.s, numbers)
 
 
 def _read_with_schema(data: bytes) -> _Spdu:

@@ -50,7 +50,8 @@ def test_random_cams_of_one_shape_match_the_schema_codec(sample, data):
         elif field.kind == "enum":
             columns[field.path] = [data.draw(st.sampled_from(field.names)) for _ in range(count)]
         else:
-            high = field.minimum + (1 << field.width) - 1
+            high = field.maximum if field.maximum is not None else (
+                field.minimum + (1 << field.width) - 1)
             columns[field.path] = [data.draw(st.integers(field.minimum, high))
                                    for _ in range(count)]
     matrix = layout.encode(columns, count)

@@ -27,7 +27,7 @@ from __future__ import annotations
 import binascii
 from typing import Any
 
-from asn1tools.codecs import per
+from asn1tools.codecs import oer, per
 
 from v2x.errors import InputError
 from v2x.messages import schema, schemaplan
@@ -60,21 +60,23 @@ class _Mapper:
     def convert(self, node: Any, value: Any, plan: schemaplan.Plan | None, path: str) -> Any:
         if isinstance(node, per.Recursive):
             node = node._inner
+        elif isinstance(node, oer.Recursive):
+            node = node.inner
         if plan is not None and plan[0] == "type":
             plan = schemaplan.plan(self.bundle, plan[1])
         if plan is not None and plan[0] == "open":
             return self.open_type(node, value, plan[1], path)
-        if isinstance(node, per.MembersType):
+        if isinstance(node, per.MembersType | oer.MembersType):
             return self.members(node, value, plan, path)
-        if isinstance(node, per.Choice):
+        if isinstance(node, per.Choice | oer.Choice):
             return self.choice(node, value, plan, path)
-        if isinstance(node, per.ArrayType):
+        if isinstance(node, per.ArrayType | oer.ArrayType):
             items = self.expect(value, list, "an array", path)
             inner = plan[1] if plan is not None else None
             return [self.convert(node.element_type, item, inner, path) for item in items]
-        if isinstance(node, per.BitString):
+        if isinstance(node, per.BitString | oer.BitString):
             return self.bits(node, value, path)
-        if isinstance(node, per.OctetString):
+        if isinstance(node, per.OctetString | oer.OctetString):
             return self.octets(value, path)
         return value
 
@@ -103,10 +105,7 @@ class _Mapper:
             if len(document) != 1:
                 raise InputError("a CHOICE is an object with exactly one member", path)
             ((alternative, inner),) = document.items()
-        member = node.root_index_to_member.get(node.root_name_to_index.get(alternative, -1))
-        if member is None and node.additions_name_to_index is not None:
-            member = node.additions_index_to_member.get(
-                node.additions_name_to_index.get(alternative, -1))
+        member = _alternative(node, alternative)
         where = f"{path}.{alternative}"
         if member is None:
             if not str(alternative).startswith(UNKNOWN_ADDITION):
@@ -138,13 +137,13 @@ class _Mapper:
         return _unhex(value, path)
 
     def bits(self, node: Any, value: Any, path: str) -> Any:
-        fixed = node.minimum == node.maximum and node.minimum is not None and not getattr(
-            node, "has_extension_marker", False)
+        fixed = _fixed_size(node) is not None
         if self.to_json:
             data, length = value
             return bytes(data).hex() if fixed else {"value": bytes(data).hex(), "length": length}
-        if isinstance(value, str) and node.minimum == node.maximum and node.minimum is not None:
-            return (_unhex(value, path), node.minimum)  # hex form of the root size
+        root = _root_size(node)
+        if isinstance(value, str) and root is not None:
+            return (_unhex(value, path), root)  # hex form of the root size
         document = self.expect(value, dict, 'an object {"value": hex, "length": n}', path)
         length = document.get("length")
         if not isinstance(length, int) or length < 0:
@@ -168,6 +167,32 @@ def _members(node: Any) -> list[Any]:
         else:
             members.append(addition)
     return members
+
+
+def _alternative(node: Any, name: str) -> Any:
+    """The member of a CHOICE called ``name`` (UPER or OER compiled type), or None."""
+    if isinstance(node, oer.Choice):
+        return node.name_to_root_member.get(name) or node.name_to_addition.get(name)
+    member = node.root_index_to_member.get(node.root_name_to_index.get(name, -1))
+    if member is None and node.additions_name_to_index is not None:
+        member = node.additions_index_to_member.get(node.additions_name_to_index.get(name, -1))
+    return member
+
+
+def _root_size(node: Any) -> int | None:
+    """The size of a BIT STRING whose root has one size (extensible or not), else None."""
+    if isinstance(node, oer.BitString):
+        return node.number_of_bits
+    if node.minimum == node.maximum and node.minimum is not None:
+        return node.minimum
+    return None
+
+
+def _fixed_size(node: Any) -> int | None:
+    """The size of a BIT STRING of one size and no extension (X.697: a plain hex string)."""
+    if getattr(node, "has_extension_marker", False):
+        return None
+    return _root_size(node)
 
 
 def _unhex(text: Any, path: str) -> bytes:

@@ -40,6 +40,8 @@ class Field:
     kind: str
     """``int`` (value - minimum), ``enum`` (index), ``bool``, ``bits`` or ``octets``."""
     minimum: int = 0
+    maximum: int | None = None
+    """The largest root value (INTEGER); the width may hold more."""
     names: tuple[str, ...] = ()
     sample: Any = 0
     """The field's wire number (or bytes) in the sample: used when no column is given."""
@@ -83,7 +85,7 @@ class Layout:
                 raise ShapeError("unbounded INTEGER has no fixed width", _dotted(path))
             offset = self._fixed(offset, 1 if node.has_extension_marker else 0, 0)
             return self._field(Field(path, offset, node.number_of_bits, "int", node.minimum,
-                                     sample=int(value)))
+                                     node.maximum, sample=int(value)))
         if isinstance(node, per.Enumerated):
             offset = self._fixed(offset, 0 if node.additions_index_to_data is None else 1, 0)
             names = tuple(node.root_index_to_data[i] for i in sorted(node.root_index_to_data))
@@ -188,8 +190,9 @@ class Layout:
             except KeyError as exc:
                 raise EncodeError(f"not a root value: {exc}", _dotted(field.path)) from None
         numbers = np.asarray(column, dtype=np.int64) - field.minimum
-        if numbers.size and (numbers.min() < 0 or numbers.max() >= 1 << field.width):
-            raise EncodeError("value outside the constraint", _dotted(field.path))
+        top = (1 << field.width) - 1 if field.maximum is None else field.maximum - field.minimum
+        if numbers.size and (numbers.min() < 0 or numbers.max() > top):
+            raise EncodeError("value outside the constraint's root", _dotted(field.path))
         return numbers
 
     def encode_values(self, values: Sequence[Any]) -> list[bytes]:

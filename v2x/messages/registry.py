@@ -58,6 +58,18 @@ _ROWS: tuple[MessageType, ...] = (
     ),
 )
 
+_ROWS += (
+    MessageType("sec.SPDU", "security", "Ieee1609Dot2Data",
+                "IEEE 1609.2 secured data (C-OER): unsecured, signed or encrypted",
+                "IEEE 1609.2-2022, ETSI TS 103 097 v2.1.1, YD/T 3957"),
+    MessageType("sec.Certificate", "security", "Certificate",
+                "IEEE 1609.2 certificate (C-OER), explicit or implicit",
+                "IEEE 1609.2-2022, ETSI TS 103 097 v2.1.1, YD/T 3957"),
+    MessageType("sec.TrustListData", "security", "EtsiTs102941Data",
+                "ETSI PKI data: CTL, CRL, enrolment and authorization messages (C-OER)",
+                "ETSI TS 102 941 v2.1.1"),
+)
+
 CATALOGUE: dict[str, MessageType] = {row.name: row for row in _ROWS}
 
 

@@ -1,6 +1,7 @@
 """The ``v2x`` command: thin argument parsing over the library.
 
-Every failure prints one line ``v2x: error: <path>: <reason>`` on stderr and exits 2.
+Every failure prints one line ``v2x: error: <path>: <reason>`` on stderr and exits 2; secured
+data that does not verify prints ``v2x: not verified: <REPORT>: <reason>`` and exits 1.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pathlib import Path
 from v2x.errors import InputError, V2XError
 
 EXIT_BAD_INPUT = 2
+EXIT_NOT_VERIFIED = 1
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -58,6 +60,36 @@ def _parser() -> argparse.ArgumentParser:
 
     cmd = sub.add_parser("demo", help="encode, decode and print a few real messages")
     cmd.set_defaults(run=_msg_demo)
+
+    sec = commands.add_parser("sec", help="IEEE 1609.2 / ETSI TS 103 097 / YD/T 3957 security")
+    sub = sec.add_subparsers(title="sec commands")
+    cmd = sub.add_parser("show", help="print a certificate readably")
+    cmd.add_argument("certificate", help="hex, @file (binary or hex text) or - for stdin hex")
+    cmd.add_argument("--json", action="store_true", help="the full decoded value as JSON")
+    cmd.set_defaults(run=_sec_show)
+
+    cmd = sub.add_parser("sign", help="sign a payload, print the SPDU hex")
+    cmd.add_argument("payload", help="hex, @file or - (the bytes to sign, e.g. BTP + CAM)")
+    cmd.add_argument("--certificate", required=True, help="the signer's certificate (hex/@file)")
+    cmd.add_argument("--key", required=True, help="the private key: hex scalar or @file of it")
+    cmd.add_argument("--psid", required=True, type=int, help="ITS-AID / PSID, e.g. 36 for CAM")
+    cmd.add_argument("--profile", choices=("cam", "denm"), default="cam",
+                     help="cam: certificate once a second (here: always, a fresh signer); "
+                          "denm: certificate and generation location")
+    cmd.add_argument("--location", help="lat,lon in degrees (needed for denm)")
+    cmd.add_argument("--time", help="generation time, ISO 8601 UTC (default: now)")
+    cmd.set_defaults(run=_sec_sign)
+
+    cmd = sub.add_parser("verify", help="verify an SPDU; print its facts or the report code")
+    cmd.add_argument("spdu", help="hex, @file or -")
+    cmd.add_argument("--root", action="append", default=[], help="trusted root (repeatable)")
+    cmd.add_argument("--ca", action="append", default=[],
+                     help="known CA certificate, validated against the roots (repeatable)")
+    cmd.add_argument("--pin", action="append", default=[],
+                     help="certificate trusted as it is, without a chain (repeatable)")
+    cmd.add_argument("--time", help="check time, ISO 8601 UTC (default: now)")
+    cmd.add_argument("--position", help="receiver lat,lon in degrees, for the region check")
+    cmd.set_defaults(run=_sec_verify)
     return parser
 
 
@@ -109,6 +141,99 @@ def _msg_demo(_: argparse.Namespace) -> int:
 
     demo.run(sys.stdout)
     return 0
+
+
+def _sec_show(args: argparse.Namespace) -> int:
+    from v2x.messages import jsonmap
+    from v2x.security import describe
+    from v2x.security.certificates import read_certificate
+
+    certificate = read_certificate(_read_bytes(args.certificate))
+    if args.json:
+        print(json.dumps(jsonmap.to_json("sec.Certificate", certificate.value), indent=2))
+    else:
+        print(describe.certificate(certificate))
+    return 0
+
+
+def _sec_sign(args: argparse.Namespace) -> int:
+    from v2x.security.certificates import read_certificate
+    from v2x.security.sign import CAM_POLICY, DENM_POLICY, Signer, sign
+
+    certificate = read_certificate(_read_bytes(args.certificate))
+    key_text = (Path(args.key[1:]).read_text("utf-8") if args.key.startswith("@")
+                else args.key).strip()
+    try:
+        private_key = int(key_text.removeprefix("0x"), 16)
+    except ValueError:
+        raise InputError("the key is not a hex number", "--key") from None
+    location = None
+    if args.location:
+        lat, lon = _degrees_pair(args.location, "--location")
+        location = (round(lat * 1e7), round(lon * 1e7), 4096)
+    data = sign(_read_bytes(args.payload), Signer(certificate, private_key), psid=args.psid,
+                clock=_clock(args.time), policy=DENM_POLICY if args.profile == "denm"
+                else CAM_POLICY, location=location)
+    print(data.hex())
+    return 0
+
+
+def _sec_verify(args: argparse.Namespace) -> int:
+    from v2x.errors import VerificationError
+    from v2x.security.certificates import read_certificate
+    from v2x.security.trust import TrustPolicy, TrustStore
+    from v2x.security.verify import verify
+
+    store = TrustStore(TrustPolicy(
+        roots=tuple(read_certificate(_read_bytes(r)) for r in args.root),
+        pinned=tuple(read_certificate(_read_bytes(p)) for p in args.pin)))
+    try:
+        for ca in args.ca:
+            store.learn(read_certificate(_read_bytes(ca)))
+        position = None
+        if args.position:
+            lat, lon = _degrees_pair(args.position, "--position")
+            position = (round(lat * 1e7), round(lon * 1e7))
+        facts = verify(_read_bytes(args.spdu), trust=store, clock=_clock(args.time),
+                       position=position)
+    except VerificationError as exc:
+        print(f"v2x: not verified: {exc}", file=sys.stderr)
+        return EXIT_NOT_VERIFIED
+    print(json.dumps({
+        "psid": facts.psid, "ssp": None if facts.ssp is None else
+        {facts.ssp[0]: bytes(facts.ssp[1]).hex()},
+        "signer": facts.signer.hex(), "generation_time_tai_us": facts.generation_time_us,
+        "generation_location": facts.generation_location,
+        "signer_certificate_included": facts.signer_certificate_included,
+        "chain": [c.hashed_id8.hex() for c in facts.chain], "payload": facts.payload.hex(),
+    }, indent=2))
+    return 0
+
+
+def _clock(text: str | None):
+    from datetime import datetime
+
+    from v2x.clock import FixedClock, SystemClock
+
+    if text is None:
+        return SystemClock()
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise InputError(f"not an ISO 8601 time: {text!r}", "--time") from None
+    if moment.tzinfo is None:
+        raise InputError("give the time zone, e.g. 2026-01-01T12:00:00Z", "--time")
+    return FixedClock.at(moment)
+
+
+def _degrees_pair(text: str, where: str) -> tuple[float, float]:
+    try:
+        lat, lon = (float(part) for part in text.split(","))
+    except ValueError:
+        raise InputError("expected lat,lon in degrees", where) from None
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise InputError("latitude or longitude out of range", where)
+    return lat, lon
 
 
 def _read_bytes(spec: str) -> bytes:

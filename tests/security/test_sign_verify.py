@@ -191,3 +191,32 @@ def test_policy_refuses_a_root_that_is_not_one(pki):
     with pytest.raises(CertificateError):
         TrustPolicy(roots=(pki.aa,))
     assert CAM_POLICY.certificate_interval_us == 1_000_000
+
+
+@pytest.mark.parametrize("curve", ["nistP256", "brainpoolP384r1", "sm2"])
+def test_fast_reader_and_schema_agree_on_what_we_sign(curve):
+    from v2x.security import spdu
+
+    pki = Pki(curve)
+    clock = FixedClock(NOW)
+    signer = pki.signer()
+    samples = [
+        sign(CAM, signer, psid=36, clock=clock),                      # certificate
+        sign(CAM, signer, psid=36, clock=clock),                      # digest
+        sign(CAM, signer, psid=37, clock=clock, policy=DENM_POLICY, location=MUNICH),
+        sign(CAM, signer, psid=36, clock=clock, policy=SigningPolicy(expiry_us=5)),
+    ]
+    for data in samples:
+        fast = spdu.read_signed(data)
+        value = codec.decode_type("security", "Ieee1609Dot2Data", data)["content"][1]
+        header = value["tbsData"]["headerInfo"]
+        assert fast.tbs_data == codec.encode_type("security", "ToBeSignedData", value["tbsData"])
+        assert fast.generation_time == header["generationTime"]
+        assert fast.expiry_time == header.get("expiryTime")
+        location = header.get("generationLocation")
+        assert fast.generation_location == (None if location is None else tuple(
+            location[k] for k in ("latitude", "longitude", "elevation")))
+        assert fast.signer_kind == value["signer"][0]
+        assert (fast.r + fast.s) == (value["signature"][1]["rSig"][1]
+                                     if curve != "sm2" else value["signature"][1]["rSig"]) + \
+            value["signature"][1]["sSig"]

@@ -1,0 +1,45 @@
+"""Vectorised C-V2X radio and MAC models (numpy and the standard library only).
+
+One module, one job:
+
+* ``pathloss`` - path-loss presets as a registry (WINNER+ B1 LOS/NLOS, TR 37.885 highway, free
+  space, log-distance, tunnel); ``TabulatedPathLoss`` for the hot path.
+* ``shadowing`` - log-normal shadowing with Gudmundson spatial decorrelation (AR(1) per link).
+* ``phy`` - noise, sub-channel layout, transport block sizes, SINR → BLER tables, ``LossCause``.
+* ``sidelink`` - LTE-V2X mode 4 sensing-based semi-persistent scheduling (TS 36.213 §14.1.1.6).
+* ``channel`` - channel busy ratio over 100 ms (TS 36.214 §5.1.30).
+* ``links`` - neighbour links within range (spatial grid, Verlet list; never N×N).
+* ``network`` - ``SidelinkNetwork``: one numpy step per subframe batch for the whole fleet.
+"""
+
+from v2x.sim.radio.network import (
+    RadioConfig,
+    Receptions,
+    SidelinkNetwork,
+    StepResult,
+    Transmissions,
+    named_stream,
+)
+from v2x.sim.radio.pathloss import PATHLOSS_MODELS, TabulatedPathLoss, pathloss_model
+from v2x.sim.radio.phy import BLER_CURVES, LossCause, SubchannelLayout, bler_curve, noise_dbm
+from v2x.sim.radio.shadowing import ShadowingConfig
+from v2x.sim.radio.sidelink import SpsConfig
+
+__all__ = [
+    "BLER_CURVES",
+    "PATHLOSS_MODELS",
+    "LossCause",
+    "RadioConfig",
+    "Receptions",
+    "ShadowingConfig",
+    "SidelinkNetwork",
+    "SpsConfig",
+    "StepResult",
+    "SubchannelLayout",
+    "TabulatedPathLoss",
+    "Transmissions",
+    "bler_curve",
+    "named_stream",
+    "noise_dbm",
+    "pathloss_model",
+]

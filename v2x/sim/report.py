@@ -1,0 +1,185 @@
+"""Run folders: tidy CSV tables, PNG plots and a ``report.md`` a planner can act on.
+
+A run folder is never overwritten silently: ``create_run_folder`` refuses an existing non-empty
+folder unless told to replace it. Files are written atomically (temporary name, then rename), so
+an interrupted run leaves complete files of what was measured, never half a table.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from v2x.errors import SimulationError
+from v2x.sim.metrics import (
+    CAUSES,
+    IPG_BIN_US,
+    LATENCY_BIN_US,
+    Metrics,
+    percentile_of_histogram,
+)
+
+
+def create_run_folder(path: str | Path, force: bool = False) -> Path:
+    """Make ``path`` ready for a run; an existing non-empty folder needs ``force``."""
+    folder = Path(path)
+    if folder.exists() and any(folder.iterdir()):
+        if not force:
+            raise SimulationError(f"{folder} already holds results; choose another --out or "
+                                  "add --force to replace them")
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file in the same folder."""
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def write_csv(path: Path, rows: Iterable[Mapping[str, Any]]) -> None:
+    rows = list(rows)
+    buffer = io.StringIO()
+    if rows:
+        writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: (f"{v:.6g}" if isinstance(v, float) else v)
+                             for k, v in row.items()})
+    write_atomic(path, buffer.getvalue().encode("utf-8"))
+
+
+def write_tables(folder: Path, metrics: Metrics, rsu_names: list[str]) -> dict[str, Path]:
+    """Every CSV table of a run; returns name -> path."""
+    files = {
+        "prr_10m": folder / "prr_distance_10m.csv",
+        "prr_20m": folder / "prr_distance_20m.csv",
+        "latency": folder / "latency.csv",
+        "cbr": folder / "cbr.csv",
+        "rsu": folder / "rsu_load.csv",
+        "ipg": folder / "rsu_inter_packet_gap.csv",
+        "aoi": folder / "rsu_age_of_information.csv",
+        "coverage": folder / "rsu_coverage.csv",
+    }
+    write_csv(files["prr_10m"], metrics.prr10.table())
+    write_csv(files["prr_20m"], metrics.prr20.table())
+    write_csv(files["latency"], ({"latency_ms_from": i * LATENCY_BIN_US / 1000,
+                                  "receptions": int(c)} for i, c in enumerate(metrics.latency)))
+    write_csv(files["cbr"], ({"cbr_from": i / (len(metrics.cbr) - 1), "samples": int(c)}
+                             for i, c in enumerate(metrics.cbr)))
+    seconds = max(metrics.measured_us / 1e6, 1e-9)
+    write_csv(files["rsu"], ({"rsu": name, "received": int(metrics.rsu_received[i]),
+                              "received_per_s": metrics.rsu_received[i] / seconds,
+                              "verified": int(metrics.rsu_verified[i]),
+                              "verified_per_s": metrics.rsu_verified[i] / seconds}
+                             for i, name in enumerate(rsu_names)))
+    write_csv(files["ipg"], ({"rsu": name, "gap_ms_from": b * IPG_BIN_US / 1000,
+                              "count": int(metrics.rsu_ipg[i, b])}
+                             for i, name in enumerate(rsu_names)
+                             for b in np.flatnonzero(metrics.rsu_ipg[i])))
+    write_csv(files["aoi"], ({"rsu": name, "age_ms_from": b * IPG_BIN_US / 1000,
+                              "samples": int(metrics.rsu_aoi[i, b])}
+                             for i, name in enumerate(rsu_names)
+                             for b in np.flatnonzero(metrics.rsu_aoi[i])))
+    rows = []
+    x0, y0 = metrics.grid_origin
+    for i, name in enumerate(rsu_names):
+        for r, c in zip(*np.nonzero(metrics.grid_sent[i]), strict=True):
+            sent = int(metrics.grid_sent[i, r, c])
+            got = int(metrics.grid_received[i, r, c])
+            rows.append({"rsu": name, "x_m": x0 + (c + 0.5) * metrics.grid_cell_m,
+                         "y_m": y0 + (r + 0.5) * metrics.grid_cell_m, "transmissions": sent,
+                         "received": got, "prr": got / sent})
+    write_csv(files["coverage"], rows)
+    return files
+
+
+def write_plots(folder: Path, metrics: Metrics) -> list[Path]:
+    """PNG plots: PRR and loss causes against distance, latency, CBR."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    paths = []
+    table = metrics.prr10.table()
+    centres = [(r["bin_start_m"] + r["bin_end_m"]) / 2 for r in table]
+    fig, ax = plt.subplots(figsize=(7, 4))
+    ax.plot(centres, [r["prr"] for r in table], label="PRR", color="black")
+    for cause in CAUSES[1:]:
+        ax.plot(centres, [r[f"loss_{cause}"] for r in table], label=f"lost: {cause}")
+    ax.set_xlabel("distance between transmitter and receiver [m]")
+    ax.set_ylabel("share of packets")
+    ax.set_ylim(0, 1)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    paths.append(_save(fig, folder / "prr_distance.png"))
+    plt.close(fig)
+
+    fig, ax = plt.subplots(figsize=(7, 3))
+    edges = np.arange(len(metrics.latency)) * LATENCY_BIN_US / 1000
+    ax.bar(edges, metrics.latency, width=LATENCY_BIN_US / 1000, align="edge")
+    ax.set_xlabel("latency [ms]")
+    ax.set_ylabel("receptions")
+    fig.tight_layout()
+    paths.append(_save(fig, folder / "latency.png"))
+    plt.close(fig)
+
+    fig, ax = plt.subplots(figsize=(7, 3))
+    ax.bar(np.arange(len(metrics.cbr)) / (len(metrics.cbr) - 1), metrics.cbr,
+           width=1 / (len(metrics.cbr) - 1), align="edge")
+    ax.set_xlabel("channel busy ratio")
+    ax.set_ylabel("samples")
+    fig.tight_layout()
+    paths.append(_save(fig, folder / "cbr.png"))
+    plt.close(fig)
+    return paths
+
+
+def _save(fig, path: Path) -> Path:
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=110)
+    write_atomic(path, buffer.getvalue())
+    return path
+
+
+def distance_at(table: list[dict], prr: float) -> float:
+    """The largest bin start up to which PRR stays at or above ``prr`` (NaN bins skipped)."""
+    reach = 0.0
+    for row in table:
+        if np.isnan(row["prr"]):
+            continue
+        if row["prr"] < prr:
+            break
+        reach = row["bin_end_m"]
+    return reach
+
+
+def summary(metrics: Metrics) -> dict[str, float]:
+    """Headline figures of a run."""
+    table = metrics.prr20.table()
+    return {
+        "transmissions": metrics.transmissions,
+        "range_prr_0.95_m": distance_at(table, 0.95),
+        "range_prr_0.90_m": distance_at(table, 0.90),
+        "latency_p50_ms": percentile_of_histogram(metrics.latency, LATENCY_BIN_US / 1000, 0.5),
+        "latency_p99_ms": percentile_of_histogram(metrics.latency, LATENCY_BIN_US / 1000, 0.99),
+        "cbr_mean": float((np.arange(len(metrics.cbr)) / (len(metrics.cbr) - 1) * metrics.cbr
+                           ).sum() / max(metrics.cbr.sum(), 1)),
+    }

@@ -23,7 +23,13 @@ same bits.
 
 from __future__ import annotations
 
+import copy
 import functools
+import hashlib
+import os
+import pickle
+import sys
+import tempfile
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -91,18 +97,68 @@ def bundle_named(name: str) -> Bundle:
         raise SchemaError(f"no ASN.1 bundle {name!r}; known: {', '.join(BUNDLES)}") from None
 
 
-@functools.cache
 def parsed(bundle: str) -> dict[str, Any]:
     """asn1tools' parse tree of a bundle (module name -> definitions)."""
-    files = [str(p) for p in bundle_named(bundle).files()]
+    return _load(bundle)[0]
+
+
+def specification(bundle: str) -> asn1tools.compiler.Specification:
+    """The specification of a bundle in its codec, compiled once (UPER hardened)."""
+    return _load(bundle)[1]
+
+
+@functools.cache
+def _load(bundle: str) -> tuple[dict[str, Any], asn1tools.compiler.Specification]:
+    """Parse and compile a bundle, or read both from the on-disk cache.
+
+    Parsing and compiling take about a second per bundle; the result is pickled under
+    ``$V2X_CACHE_DIR`` (default ``~/.cache/v2x``), keyed by the bundle's files, this module's
+    source and the asn1tools and Python versions, so any change recompiles.
+    """
+    files = bundle_named(bundle).files()
     if not files:
         raise SchemaError(f"bundle {bundle!r} has no .asn files")
+    path = _cache_path(bundle, files)
+    if path is not None and path.exists():
+        try:
+            with path.open("rb") as handle:
+                return pickle.load(handle)
+        except Exception:  # a damaged or foreign cache file: rebuild it below
+            pass
     try:
-        tree = asn1tools.parse_files(files)
+        tree = asn1tools.parse_files([str(p) for p in files])
     except asn1tools.ParseError as exc:
         raise SchemaError(f"bundle {bundle!r}: {exc}") from None
     _per_effective_ranges(tree)
-    return tree
+    loaded = (tree, _compile(bundle, tree))
+    if path is not None:
+        _store(path, loaded)
+    return loaded
+
+
+def _cache_path(bundle: str, files: list[Path]) -> Path | None:
+    root = os.environ.get("V2X_CACHE_DIR")
+    base = Path(root) if root else Path(os.environ.get("XDG_CACHE_HOME") or
+                                        Path.home() / ".cache") / "v2x"
+    digest = hashlib.sha256()
+    for part in (sys.version, asn1tools.__version__, bundle, Path(__file__).read_text("utf-8")):
+        digest.update(part.encode("utf-8"))
+    for file in files:
+        digest.update(file.name.encode("utf-8"))
+        digest.update(file.read_bytes())
+    return base / f"{bundle}-{digest.hexdigest()[:24]}.pickle"
+
+
+def _store(path: Path, loaded: Any) -> None:
+    """Write the cache atomically; a read-only home just means no cache."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".schema.")
+        with os.fdopen(handle, "wb") as out:
+            pickle.dump(loaded, out, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, path)
+    except OSError:
+        return
 
 
 def _per_effective_ranges(node: Any) -> None:
@@ -137,12 +193,11 @@ def _is_number_range(item: Any) -> bool:
     return isinstance(item, int | float)
 
 
-@functools.cache
-def specification(bundle: str) -> asn1tools.compiler.Specification:
-    """The specification of a bundle in its codec, compiled once per process (UPER hardened)."""
+def _compile(bundle: str, tree: dict[str, Any]) -> asn1tools.compiler.Specification:
+    """Compile a parse tree for the bundle's codec and apply the repairs below."""
     codec = bundle_named(bundle).codec
     try:
-        spec = asn1tools.compile_dict(parsed(bundle), codec)
+        spec = asn1tools.compile_dict(copy.deepcopy(tree), codec)
     except asn1tools.CompileError as exc:
         raise SchemaError(f"bundle {bundle!r}: {exc}") from None
     seen: set[int] = set()

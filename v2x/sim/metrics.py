@@ -73,6 +73,8 @@ class Metrics:
         self.rsu_count = rsu_count
         self.rsu_received = np.zeros(rsu_count, dtype=np.int64)
         self.rsu_verified = np.zeros(rsu_count, dtype=np.int64)
+        self.rsu_busy_us = np.zeros(rsu_count)
+        """Processing time each RSU spent verifying (modelled or measured cost table)."""
         self.rsu_ipg = np.zeros((rsu_count, IPG_BINS + 1), dtype=np.int64)
         self.rsu_aoi = np.zeros((rsu_count, IPG_BINS + 1), dtype=np.int64)
         self._last_heard: list[dict[int, int]] = [{} for _ in range(rsu_count)]

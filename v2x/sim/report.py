@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 import shutil
 import tempfile
@@ -86,7 +87,9 @@ def write_tables(folder: Path, metrics: Metrics, rsu_names: list[str]) -> dict[s
     write_csv(files["rsu"], ({"rsu": name, "received": int(metrics.rsu_received[i]),
                               "received_per_s": metrics.rsu_received[i] / seconds,
                               "verified": int(metrics.rsu_verified[i]),
-                              "verified_per_s": metrics.rsu_verified[i] / seconds}
+                              "verified_per_s": metrics.rsu_verified[i] / seconds,
+                              "verification_core_load": metrics.rsu_busy_us[i]
+                              / max(metrics.measured_us, 1)}
                              for i, name in enumerate(rsu_names)))
     write_csv(files["ipg"], ({"rsu": name, "gap_ms_from": b * IPG_BIN_US / 1000,
                               "count": int(metrics.rsu_ipg[i, b])}
@@ -183,3 +186,55 @@ def summary(metrics: Metrics) -> dict[str, float]:
         "cbr_mean": float((np.arange(len(metrics.cbr)) / (len(metrics.cbr) - 1) * metrics.cbr
                            ).sum() / max(metrics.cbr.sum(), 1)),
     }
+
+
+def write_run(folder: Path, scenario: Any, metrics: Metrics, rsu_names: list[str],
+              figures: dict[str, Any], error: Exception | None) -> None:
+    """Tables, plots and ``report.md`` of a run (also of one that stopped early)."""
+    files = write_tables(folder, metrics, rsu_names)
+    plots = write_plots(folder, metrics) if metrics.transmissions else []
+    name = scenario.get("scenario.name") or scenario.folder.name
+    lines = [f"# {name}: C-V2X co-simulation report", ""]
+    description = scenario.get("scenario.description")
+    if description:
+        lines += [description, ""]
+    if error is not None:
+        lines += [f"**The run stopped early: {error}.** The figures below cover what was "
+                  "measured until then.", ""]
+    lines += [
+        f"Seed {scenario.get('scenario.seed')}, {figures['simulated_s']:.1f} s simulated in "
+        f"{figures['wall_s']:.1f} s ({figures['real_time_factor']:.1f}x real time), security "
+        f"{scenario.get('security.mode')}, traffic {scenario.get('traffic.backend')}.", "",
+        "## Headline figures", "", "| figure | value |", "|---|---|",
+        f"| CAMs sent | {figures['transmissions']:,} |",
+        f"| distance with PRR >= 0.95 | {figures['range_prr_0.95_m']:.0f} m |",
+        f"| distance with PRR >= 0.90 | {figures['range_prr_0.90_m']:.0f} m |",
+        f"| latency median / 99th percentile | {figures['latency_p50_ms']:.1f} / "
+        f"{figures['latency_p99_ms']:.1f} ms |",
+        f"| mean channel busy ratio | {figures['cbr_mean']:.3f} |", "",
+        "## Packet reception ratio against distance (TR 36.885 A.8.1)", "",
+        "| distance [m] | PRR | half duplex | below sensing | propagation | collision |",
+        "|---|---|---|---|---|---|",
+    ]
+    for row in metrics.prr20.table()[::5]:
+        if row["counted"]:
+            lines.append(
+                f"| {row['bin_start_m']:.0f}-{row['bin_end_m']:.0f} | {row['prr']:.3f} | "
+                f"{row['loss_half_duplex']:.3f} | {row['loss_below_sensing']:.3f} | "
+                f"{row['loss_propagation']:.3f} | {row['loss_collision']:.3f} |")
+    if rsu_names:
+        seconds = max(metrics.measured_us / 1e6, 1e-9)
+        lines += ["", "## Roadside units", "",
+                  "| RSU | CAMs received /s | verified /s | verification core load |",
+                  "|---|---|---|---|"]
+        for i, rsu in enumerate(rsu_names):
+            lines.append(f"| {rsu} | {metrics.rsu_received[i] / seconds:.0f} | "
+                         f"{metrics.rsu_verified[i] / seconds:.0f} | "
+                         f"{metrics.rsu_busy_us[i] / max(metrics.measured_us, 1):.3f} |")
+    lines += ["", "## Files", ""]
+    lines += [f"- `{p.name}`" for p in [*files.values(), *plots]]
+    lines += ["- `scenario.json`: the scenario as run (defaults filled in)", ""]
+    write_atomic(folder / "report.md", "\n".join(lines).encode("utf-8"))
+    write_atomic(folder / "summary.json",
+                 json.dumps({k: (None if isinstance(v, float) and np.isnan(v) else v)
+                             for k, v in figures.items()}, indent=2).encode("utf-8"))

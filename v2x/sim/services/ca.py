@@ -107,6 +107,8 @@ class CaService:
         self._free: list[int] = []
         self._capacity = 0
         self._layouts: dict[int | None, Layout] = {}
+        self.added: list[int] = []
+        """Slots given to vehicles that appeared in the last step."""
         self._grow(256)
 
     def _grow(self, capacity: int) -> None:
@@ -140,6 +142,7 @@ class CaService:
         """Slot of every vehicle of ``state``; new vehicles get a free slot and a fresh phase."""
         slots = np.empty(len(state), dtype=np.int64)
         present = set()
+        self.added = []
         for i, vid in enumerate(state.ids):
             slot = self.slot_of.get(vid)
             if slot is None:
@@ -149,6 +152,7 @@ class CaService:
                 self.slot_of[vid] = slot
                 self.station_id[slot] = _station_id(vid)
                 self._reset(slot, step_us)
+                self.added.append(slot)
             slots[i] = slot
             present.add(vid)
         for gone in [v for v in self.slot_of if v not in present]:

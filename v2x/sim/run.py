@@ -1,0 +1,222 @@
+"""Run a scenario: SUMO traffic, the CA service, the LTE-V2X medium, metrics and the report.
+
+The engine owns time; one SimPy process steps the traffic every ``step_ms`` and, within each
+step, the CA service generates CAMs and the medium runs the step's subframes. Results land in a
+run folder (never an existing one without ``force``); if the traffic simulator dies mid-run, the
+tables and report of what was measured so far are written before the error is raised.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from v2x.errors import ScenarioError, SimulationError
+from v2x.sim import report, scenario
+from v2x.sim.engine import Engine
+from v2x.sim.medium import Medium
+from v2x.sim.metrics import Metrics
+from v2x.sim.radio.network import RadioConfig
+from v2x.sim.radio.pathloss import PATHLOSS_MODELS
+from v2x.sim.radio.phy import SubchannelLayout
+from v2x.sim.radio.shadowing import ShadowingConfig
+from v2x.sim.radio.sidelink import SpsConfig
+from v2x.sim.scenario import Key, Scenario
+from v2x.sim.securing import MODES, SecurityModel
+from v2x.sim.services.ca import CaService
+from v2x.sim.stations import load_rsus, positions
+from v2x.sim.traffic.netgeo import read_net_geo
+from v2x.sim.traffic.replay import ReplayBackend
+from v2x.sim.traffic.sumo import SumoBackend, net_file_of
+
+KEYS = {
+    "radio": {
+        "pathloss": Key(str, "winner_b1_los", "path-loss model", choices=tuple(PATHLOSS_MODELS)),
+        "environment_height_m": Key(float, 1.0, "effective-height offset of WINNER+ B1 "
+                                    "(TR 36.885 highway: antenna height minus 1 m)", low=0),
+        "antenna_height_m": Key(float, 1.5, "vehicle antenna height", low=0.1),
+        "frequency_ghz": Key(float, 5.9, "carrier", low=0.1),
+        "tx_power_dbm": Key(float, 23.0, "vehicle transmit power", low=-30, high=33),
+        "noise_figure_db": Key(float, 9.0, "receiver noise figure", low=0),
+        "shadowing_sigma_db": Key(float, 3.0, "log-normal shadowing", low=0),
+        "decorrelation_m": Key(float, 25.0, "shadowing decorrelation distance", low=0.1),
+        "sensing_threshold_dbm": Key(float, -90.5, "decoding and sensing threshold"),
+        "subchannels": Key(int, 4, "sub-channels in 10 MHz (50 RBs)", low=1, high=10),
+        "mcs": Key(int, 9, "modulation and coding scheme", low=0, high=20),
+        "keep_probability": Key(float, 0.0, "SB-SPS probability of keeping resources", low=0,
+                                high=0.8),
+        "batch_subframes": Key(int, 10, "subframes processed together (1..10 keep the "
+                               "validation)", low=1, high=100),
+    },
+    "services": {
+        "cam": Key(bool, True, "vehicles run the CA service"),
+        "rsus": Key(str, "", "RSU list (rsus.toml)", path=True),
+    },
+    "security": {
+        "mode": Key(str, "modelled", "security of the messages", choices=MODES),
+    },
+    "metrics": {
+        "max_distance_m": Key(float, 1000.0, "largest distance in the PRR tables", low=10),
+        "grid_cell_m": Key(float, 25.0, "cell size of the RSU coverage grid", low=1),
+        "rsu_radius_m": Key(float, 1000.0, "coverage grid and age-of-information radius", low=10),
+        "max_vehicles": Key(int, 4096, "radio slots for vehicles", low=1),
+    },
+}
+for _section, _keys in KEYS.items():
+    scenario.SCHEMA.setdefault(_section, {}).update(_keys)
+
+
+@dataclass
+class RunSummary:
+    """Headline figures of a finished (or stopped) run and where its files are."""
+
+    folder: Path
+    figures: dict[str, Any]
+    complete: bool
+
+
+def radio_config(sc: Scenario, step_subframes: int) -> RadioConfig:
+    """The radio model of a scenario (10 MHz, 50 RBs split into its sub-channels)."""
+    get = sc.get
+    count = get("radio.subchannels")
+    layout = SubchannelLayout(n_subchannels=count, subchannel_size_rb=50 // count,
+                              noise_bandwidth_per_rb_hz=10e6 / 50)
+    params: dict[str, Any] = {}
+    if get("radio.pathloss").startswith("winner_b1"):
+        params = {"environment_height_m": get("radio.environment_height_m"),
+                  "tx_height_m": get("radio.antenna_height_m"),
+                  "rx_height_m": get("radio.antenna_height_m")}
+    try:
+        return RadioConfig(
+            frequency_hz=get("radio.frequency_ghz") * 1e9, pathloss=get("radio.pathloss"),
+            pathloss_params=params,
+            shadowing=ShadowingConfig(sigma_db=get("radio.shadowing_sigma_db"),
+                                      decorrelation_m=get("radio.decorrelation_m")),
+            layout=layout, mcs=get("radio.mcs"), tx_power_dbm=get("radio.tx_power_dbm"),
+            noise_figure_db=get("radio.noise_figure_db"),
+            sensing_threshold_dbm=get("radio.sensing_threshold_dbm"),
+            decoding_threshold_dbm=get("radio.sensing_threshold_dbm"),
+            sps=SpsConfig(keep_probability=get("radio.keep_probability")),
+            report_range_m=get("metrics.max_distance_m"),
+            batch_subframes=min(get("radio.batch_subframes"), step_subframes),
+        )
+    except (TypeError, ValueError) as exc:
+        raise ScenarioError(f"radio model refuses the settings: {exc}",
+                            sc.where("radio.pathloss")) from None
+
+
+def traffic_backend(sc: Scenario):
+    """The scenario's traffic source."""
+    kind = sc.get("traffic.backend")
+    step_ms, seed = sc.get("scenario.step_ms"), sc.get("scenario.seed")
+    if kind == "replay":
+        fcd = sc.get("traffic.fcd")
+        if not fcd:
+            raise ScenarioError("the replay backend needs traffic.fcd", sc.where("traffic.fcd"))
+        config = sc.get("traffic.config")
+        geo = read_net_geo(net_file_of(config)) if config else None
+        return ReplayBackend(fcd, step_ms=step_ms, geo_reference=geo,
+                             geo_coordinates=geo is None)
+    config = sc.get("traffic.config")
+    if not config:
+        raise ScenarioError("a SUMO backend needs traffic.config", sc.where("traffic.config"))
+    return SumoBackend(config, step_ms=step_ms, seed=seed, module=kind,
+                       gui=sc.get("traffic.gui"), extra_args=sc.get("traffic.sumo_args"))
+
+
+def run(sc: Scenario, out: str | Path, *, force: bool = False,
+        progress: bool = True) -> RunSummary:
+    """Simulate ``sc`` and write its report into ``out``."""
+    folder = report.create_run_folder(out, force)
+    report.write_atomic(folder / "scenario.json",
+                        json.dumps(sc.values, indent=2, default=str).encode())
+    engine = Engine(sc.get("scenario.seed"))
+    step_us = sc.get("scenario.step_ms") * 1000
+    warmup_us = round(sc.get("scenario.warmup_s") * 1e6)
+    total_us = warmup_us + round(sc.get("scenario.duration_s") * 1e6)
+    steps = total_us // step_us
+    rsus = load_rsus(sc.get("services.rsus")) if sc.get("services.rsus") else []
+    rsu_xy = positions(rsus)
+    capacity = sc.get("metrics.max_vehicles")
+    metrics = _metrics(sc, rsu_xy)
+    security = SecurityModel(sc.get("security.mode"), capacity, len(rsus),
+                             engine.rng("security"), engine.start_tai_us)
+    medium = Medium(radio_config(sc, step_us // 1000), capacity, rsu_xy,
+                    np.array([r.tx_power_dbm for r in rsus]), engine.rng, metrics, security)
+    ca = CaService(engine.rng("ca"), engine.start_tai_us)
+    backend = traffic_backend(sc)
+    started = time.perf_counter()
+    state = {"steps": 0, "error": None}
+
+    def loop(env):
+        bar = _progress(steps, progress)
+        backend.start()
+        try:
+            for _ in range(steps):
+                traffic = backend.step()
+                measuring = traffic.time_us >= warmup_us
+                batch = ca.step(traffic, step_us)
+                slots = np.fromiter((ca.slot_of[v] for v in traffic.ids), dtype=np.int64,
+                                    count=len(traffic))
+                if len(slots) and slots.max() >= capacity:
+                    raise SimulationError(f"more than {capacity} vehicles at once; raise "
+                                          "metrics.max_vehicles")
+                medium.new_vehicles(np.array(ca.added, dtype=np.int64))
+                medium.positions(slots, traffic.x_m, traffic.y_m)
+                if sc.get("services.cam"):
+                    medium.send(batch.slots, batch.generation_us, batch.payloads)
+                medium.advance(step_us // 1000, measuring)
+                if measuring:
+                    metrics.measured_us += step_us
+                    if (traffic.time_us // step_us) % 10 == 0 and rsus:
+                        metrics.sample_age(traffic.time_us + step_us, medium.vehicles_near_rsus(
+                            sc.get("metrics.rsu_radius_m")))
+                state["steps"] += 1
+                if bar is not None:
+                    bar.update(1)
+                yield env.timeout(step_us)
+        except SimulationError as exc:
+            state["error"] = exc
+        finally:
+            backend.close()
+            if bar is not None:
+                bar.close()
+
+    engine.env.process(loop(engine.env))
+    engine.run(until_us=steps * step_us + 1)
+    wall_s = time.perf_counter() - started
+    figures = report.summary(metrics)
+    figures.update({"simulated_s": state["steps"] * step_us / 1e6, "wall_s": wall_s,
+                    "real_time_factor": state["steps"] * step_us / 1e6 / max(wall_s, 1e-9)})
+    report.write_run(folder, sc, metrics, [r.name for r in rsus], figures, state["error"])
+    if state["error"] is not None:
+        raise SimulationError(f"{state['error'].reason}; the results so far are in {folder}")
+    return RunSummary(folder, figures, True)
+
+
+def _metrics(sc: Scenario, rsu_xy: np.ndarray) -> Metrics:
+    radius = sc.get("metrics.rsu_radius_m")
+    cell = sc.get("metrics.grid_cell_m")
+    if len(rsu_xy):
+        low = rsu_xy.min(axis=0) - radius
+        high = rsu_xy.max(axis=0) + radius
+    else:
+        low, high = np.zeros(2), np.full(2, cell)
+    shape = tuple(int(v) for v in np.ceil((high - low) / cell)[::-1])
+    return Metrics(sc.get("metrics.max_distance_m"), len(rsu_xy), (float(low[0]), float(low[1])),
+                   cell, shape)
+
+
+def _progress(total: int, enabled: bool):
+    if not enabled:
+        return None
+    try:
+        from tqdm import tqdm
+    except ImportError:
+        return None
+    return tqdm(total=total, unit="step", desc="simulating", leave=False)

@@ -1,0 +1,177 @@
+"""Security in the simulation, in three modes (DESIGN.md principle 10).
+
+* ``off``: unsecured messages.
+* ``modelled``: every message carries the exact overhead of an ETSI TS 103 097 signed SPDU (the
+  sizes are measured once by signing with a real P-256 ticket: with the signer's digest, or with
+  its certificate once a second per vehicle); an RSU can verify a vehicle's CAM only once it has
+  received that vehicle's certificate (else UNKNOWN_SIGNER), and each verification costs the
+  time of ``bench/security.py``'s cost table (``COSTS``), which adds to the message's latency and
+  to the RSU's processing load.
+* ``real``: every vehicle has an authorization ticket of a simulated PKI (root -> AA -> AT) and
+  signs its CAMs with ``v2x.security.sign``; RSUs verify the real bytes with
+  ``v2x.security.verify`` and their own trust store.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from v2x.clock import FixedClock
+from v2x.errors import ScenarioError, VerificationError
+from v2x.security.certificates import Certificate
+from v2x.security.primitives import ecdsa
+from v2x.security.sign import CAM_POLICY, Signer, sign, signed_certificate_value
+from v2x.security.sign import verification_key_value as key_value
+from v2x.security.trust import TrustPolicy, TrustStore
+from v2x.security.verify import verify
+
+MODES = ("off", "modelled", "real")
+
+COSTS = {"sign_us": 40.0, "verify_digest_us": 55.0, "verify_certificate_us": 110.0,
+         "jitter": 0.15}
+"""Mean costs on one core, from bench/security.py (P-256; 2-core machine, 2026-11): signing a
+CAM ~25,000/s, secured RX with a known signer ~18,900/s (53 us), and about twice that when the
+certificate is carried and checked for the first time. ``jitter`` is the relative spread."""
+
+CAM_PSID = 36
+START_S = 600_000_000  # Time32 start of the simulated PKI (2023): before any simulated time
+
+
+@dataclass
+class Verification:
+    """What RSUs made of the CAMs they received in one step."""
+
+    verified: np.ndarray
+    """Per reception: the signature checked out (bool)."""
+    latency_us: np.ndarray
+    """Per reception: processing time added by the check."""
+
+
+class SimPki:
+    """A root, an AA and one authorization ticket per vehicle slot, all P-256."""
+
+    def __init__(self, rng: np.random.Generator) -> None:
+        self.rng = rng
+        self.root_key = ecdsa.generate_private_key("nistP256")
+        self.root = self._certificate("sim-root", self.root_key, None, None,
+                                      issue=[{"subjectPermissions": ("all", None),
+                                              "minChainLength": 2}], years=30)
+        self.aa_key = ecdsa.generate_private_key("nistP256")
+        self.aa = self._certificate("sim-aa", self.aa_key, self.root, self.root_key,
+                                    issue=[{"subjectPermissions": ("explicit",
+                                                                   [{"psid": CAM_PSID}])}],
+                                    years=20)
+
+    def _certificate(self, name, key, issuer, issuer_key, *, issue=None, app=None, years=10):
+        tbs = {"id": ("name", name) if name else ("none", None), "cracaId": b"\x00\x00\x00",
+               "crlSeries": 0, "validityPeriod": {"start": START_S, "duration": ("years", years)},
+               "verifyKeyIndicator": ("verificationKey", key_value("nistP256", key))}
+        if issue:
+            tbs["certIssuePermissions"] = issue
+        if app:
+            tbs["appPermissions"] = app
+        value = signed_certificate_value(tbs, issuer, issuer_key if issuer else key, "nistP256",
+                                         "sha256")
+        return Certificate.from_value(value)
+
+    def ticket(self) -> Signer:
+        """A fresh authorization ticket for one vehicle."""
+        key = ecdsa.generate_private_key("nistP256")
+        at = self._certificate(None, key, self.aa, self.aa_key,
+                               app=[{"psid": CAM_PSID, "ssp": ("bitmapSsp", b"\x01\x00\x00")}],
+                               years=10)
+        return Signer(at, key)
+
+
+class SecurityModel:
+    """Applies one security mode to the CAM traffic of a run."""
+
+    def __init__(self, mode: str, n_slots: int, n_rsus: int, rng: np.random.Generator,
+                 start_tai_us: int) -> None:
+        if mode not in MODES:
+            raise ScenarioError(f"unknown mode {mode!r}; known: {', '.join(MODES)}", "scenario",
+                                "security.mode")
+        self.mode = mode
+        self.rng = rng
+        self.start_tai_us = start_tai_us
+        self.clock = FixedClock(start_tai_us)
+        self.overhead_digest = 0
+        self.overhead_certificate = 0
+        self.last_certificate_us = np.full(n_slots, -np.inf)
+        self.rsu_knows = np.zeros((n_rsus, n_slots), dtype=bool)
+        self.signers: dict[int, Signer] = {}
+        self.stores: list[TrustStore] = []
+        if mode != "off":
+            self.pki = SimPki(rng)
+            self._measure_overheads()
+        if mode == "real":
+            for _ in range(n_rsus):
+                store = TrustStore(TrustPolicy(roots=(self.pki.root,)))
+                store.learn(self.pki.aa)
+                self.stores.append(store)
+
+    def _measure_overheads(self) -> None:
+        """Exact SPDU overheads: sign a payload once with a certificate and once with a digest."""
+        signer = self.pki.ticket()
+        with_certificate = sign(b"x" * 50, signer, psid=CAM_PSID, clock=self.clock)
+        with_digest = sign(b"x" * 50, signer, psid=CAM_PSID, clock=self.clock)
+        self.overhead_certificate = len(with_certificate) - 50
+        self.overhead_digest = len(with_digest) - 50
+
+    def new_vehicles(self, slots: np.ndarray) -> None:
+        """Slots that now hold another vehicle: forget what RSUs knew of the previous one."""
+        self.last_certificate_us[slots] = -np.inf
+        self.rsu_knows[:, slots] = False
+        for slot in slots.tolist():
+            self.signers.pop(slot, None)
+
+    def secure(self, slots: np.ndarray, payloads: list[bytes], now_us: np.ndarray
+               ) -> tuple[list[bytes], np.ndarray, np.ndarray]:
+        """(frames, sizes, carries certificate) of CAMs sent by ``slots`` at ``now_us``."""
+        count = len(slots)
+        carries = now_us - self.last_certificate_us[slots] >= CAM_POLICY.certificate_interval_us
+        if self.mode == "off":
+            sizes = np.fromiter((len(p) for p in payloads), dtype=np.int64, count=count)
+            return payloads, sizes, np.zeros(count, dtype=bool)
+        self.last_certificate_us[slots[carries]] = now_us[carries]
+        if self.mode == "modelled":
+            sizes = np.fromiter((len(p) for p in payloads), dtype=np.int64, count=count)
+            sizes += np.where(carries, self.overhead_certificate, self.overhead_digest)
+            return payloads, sizes, carries
+        frames = []
+        for slot, payload, include in zip(slots.tolist(), payloads, carries.tolist(),
+                                          strict=True):
+            signer = self.signers.get(slot)
+            if signer is None:
+                signer = self.signers[slot] = self.pki.ticket()
+            if include:
+                signer.new_neighbour()  # follow the simulation's once-a-second decision
+            self.clock.tai_us = self.start_tai_us + int(now_us[len(frames)])
+            frames.append(sign(payload, signer, psid=CAM_PSID, clock=self.clock))
+        sizes = np.fromiter((len(f) for f in frames), dtype=np.int64, count=count)
+        return frames, sizes, carries
+
+    def verify_at_rsus(self, rsu: np.ndarray, sender: np.ndarray, carries: np.ndarray,
+                       frames: list[bytes] | None, time_us: np.ndarray) -> Verification:
+        """Verify receptions at RSUs (``carries``: the frame held the sender's certificate;
+        ``time_us``: when each was received)."""
+        count = len(rsu)
+        if self.mode == "off":
+            return Verification(np.zeros(count, dtype=bool), np.zeros(count))
+        self.rsu_knows[rsu[carries], sender[carries]] = True
+        if self.mode == "modelled":
+            verified = self.rsu_knows[rsu, sender]
+        else:
+            verified = np.zeros(count, dtype=bool)
+            for i in range(count):
+                self.clock.tai_us = self.start_tai_us + int(time_us[i])
+                try:
+                    verify(frames[i], trust=self.stores[rsu[i]], clock=self.clock)
+                    verified[i] = True
+                except VerificationError:
+                    verified[i] = False
+        mean = np.where(carries, COSTS["verify_certificate_us"], COSTS["verify_digest_us"])
+        latency = mean * (1 + COSTS["jitter"] * self.rng.standard_normal(count))
+        return Verification(verified, np.maximum(latency, 0.0) * (verified | carries))

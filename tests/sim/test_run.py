@@ -1,0 +1,103 @@
+"""Whole co-simulation runs of the shipped highway scenario (real SUMO, the real radio model)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from v2x.cli import main
+from v2x.errors import SimulationError
+from v2x.sim import run, scenario
+from v2x.sim.traffic.sumo import sumo_binary
+
+HIGHWAY = Path(__file__).resolve().parents[2] / "scenarios" / "highway"
+EXPECT = tomllib.loads((HIGHWAY / "expect.toml").read_text())["smoke"]
+
+
+def simulate(tmp_path, name="run", *overrides, seed=None):
+    sc = scenario.load(HIGHWAY, [f"scenario.duration_s={EXPECT['duration_s']}", *overrides],
+                       seed=seed)
+    return run.run(sc, tmp_path / name, progress=False)
+
+
+@pytest.fixture(scope="module")
+def smoke(tmp_path_factory):
+    return simulate(tmp_path_factory.mktemp("smoke"))
+
+
+def rows(folder: Path, name: str) -> list[dict]:
+    import csv
+
+    with (folder / name).open() as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_smoke_run_meets_the_scenario_expectations(smoke):
+    figures = smoke.figures
+    assert figures["transmissions"] >= EXPECT["min_transmissions"]
+    prr = rows(smoke.folder, "prr_distance_20m.csv")
+    near = [float(r["prr"]) for r in prr if float(r["bin_end_m"]) <= 100]
+    far = [float(r["prr"]) for r in prr if float(r["bin_start_m"]) >= 900 and int(r["counted"])]
+    assert min(near) >= EXPECT["min_prr_up_to_100m"]
+    assert max(far, default=0.0) <= EXPECT["max_prr_beyond_900m"]
+    load = rows(smoke.folder, "rsu_load.csv")
+    assert all(float(r["received_per_s"]) >= EXPECT["min_rsu_received_per_s"] for r in load)
+    for row in prr:  # every counted link has exactly one outcome
+        if int(row["counted"]):
+            shares = [float(row["prr"])] + [float(row[k]) for k in row if k.startswith("loss_")]
+            assert abs(sum(shares) - 1.0) < 1e-5  # the CSV keeps 6 significant digits
+    report = (smoke.folder / "report.md").read_text()
+    assert "Packet reception ratio against distance" in report and "RSU-km1.5" in report
+    for name in ("prr_distance.png", "latency.png", "cbr.png", "rsu_coverage.csv",
+                 "rsu_inter_packet_gap.csv", "rsu_age_of_information.csv", "summary.json"):
+        assert (smoke.folder / name).stat().st_size > 0
+
+
+def test_same_seed_same_results_other_seed_other_results(smoke, tmp_path):
+    again = simulate(tmp_path, "again")
+    assert (again.folder / "prr_distance_10m.csv").read_bytes() == (
+        smoke.folder / "prr_distance_10m.csv").read_bytes()
+    other = simulate(tmp_path, "other", seed=7)
+    assert (other.folder / "prr_distance_10m.csv").read_bytes() != (
+        smoke.folder / "prr_distance_10m.csv").read_bytes()
+
+
+def test_an_existing_output_folder_is_kept(smoke, capsys):
+    before = (smoke.folder / "report.md").read_bytes()
+    code = main(["sim", "run", str(HIGHWAY), "--out", str(smoke.folder), "--quiet"])
+    err = capsys.readouterr().err
+    assert code == 2 and "--force" in err and err.count("\n") == 1
+    assert (smoke.folder / "report.md").read_bytes() == before
+
+
+def test_bad_scenario_key_is_one_line_naming_it(tmp_path, capsys):
+    code = main(["sim", "run", str(HIGHWAY), "--out", str(tmp_path / "x"), "--quiet",
+                 "--set", "radio.tx_powr_dbm=20"])
+    err = capsys.readouterr().err
+    assert code == 2 and "--set:radio.tx_powr_dbm" in err and "tx_power_dbm" in err
+    assert not (tmp_path / "x").exists() or not any((tmp_path / "x").iterdir())
+
+
+def test_traffic_ending_mid_run_keeps_what_was_measured(tmp_path):
+    fcd = tmp_path / "fcd.xml"
+    subprocess.run([sumo_binary(), "-c", str(HIGHWAY / "highway.sumocfg"), "--step-length",
+                    "0.1", "--end", "3", "--fcd-output", str(fcd), "--no-step-log", "true"],
+                   check=True, capture_output=True)
+    sc = scenario.load(HIGHWAY, ["scenario.duration_s=10", "scenario.warmup_s=0",
+                                 "traffic.backend=replay", f"traffic.fcd={json.dumps(str(fcd))}"])
+    with pytest.raises(SimulationError, match="results so far"):
+        run.run(sc, tmp_path / "stopped", progress=False)
+    report = (tmp_path / "stopped" / "report.md").read_text()
+    assert "stopped early" in report
+    assert json.loads((tmp_path / "stopped" / "summary.json").read_text())["transmissions"] > 0
+
+
+def test_real_security_signs_and_rsus_verify(tmp_path):
+    result = simulate(tmp_path, "real", "security.mode=real", "scenario.duration_s=2")
+    load = rows(result.folder, "rsu_load.csv")
+    assert all(int(r["verified"]) > 0 for r in load)
+    assert all(int(r["verified"]) <= int(r["received"]) for r in load)

@@ -1,6 +1,7 @@
 # Two commands do all set-up on a fresh machine with Python 3.11 and pip:
-#   make demo   - create .venv, install v2x, run the main job
-#   make test   - create .venv, install v2x with its test tools, run ruff and the tests
+#   make demo   - create .venv, install v2x with SUMO, run the main job: a co-simulation of the
+#                 shipped highway scenario, its report in runs/highway-<time>/
+#   make test   - create .venv, install v2x with SUMO and its test tools, run ruff and the tests
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -12,7 +13,7 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(VENV)/.installed-base: $(BIN)/python pyproject.toml
-	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m pip install --quiet -e ".[sim]"
 	touch $@
 
 $(VENV)/.installed-test: $(BIN)/python pyproject.toml
@@ -20,7 +21,7 @@ $(VENV)/.installed-test: $(BIN)/python pyproject.toml
 	touch $@ $(VENV)/.installed-base
 
 demo: $(VENV)/.installed-base
-	$(BIN)/v2x msg demo
+	$(BIN)/v2x sim run scenarios/highway --out runs/highway-$$(date +%Y%m%d-%H%M%S)
 
 test: $(VENV)/.installed-test
 	$(BIN)/ruff check v2x tests bench

@@ -126,7 +126,8 @@ def traffic_backend(sc: Scenario):
     if not config:
         raise ScenarioError("a SUMO backend needs traffic.config", sc.where("traffic.config"))
     return SumoBackend(config, step_ms=step_ms, seed=seed, module=kind,
-                       gui=sc.get("traffic.gui"), extra_args=sc.get("traffic.sumo_args"))
+                       gui=sc.get("traffic.gui"), extra_args=sc.get("traffic.sumo_args"),
+                       origin=(sc.get("traffic.origin_lat_deg"), sc.get("traffic.origin_lon_deg")))
 
 
 def run(sc: Scenario, out: str | Path, *, force: bool = False,

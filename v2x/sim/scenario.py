@@ -74,6 +74,10 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "fcd": Key(str, "", "SUMO FCD output to replay (replay backend)", path=True),
         "gui": Key(bool, False, "run sumo-gui (traci backend only)"),
         "sumo_args": Key(list, [], "extra SUMO command-line arguments"),
+        "origin_lat_deg": Key(float, 0.0, "WGS84 origin of a network without projection",
+                              low=-90, high=90),
+        "origin_lon_deg": Key(float, 0.0, "WGS84 origin of a network without projection",
+                              low=-180, high=180),
     },
 }
 

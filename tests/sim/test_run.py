@@ -101,3 +101,11 @@ def test_real_security_signs_and_rsus_verify(tmp_path):
     load = rows(result.folder, "rsu_load.csv")
     assert all(int(r["verified"]) > 0 for r in load)
     assert all(int(r["verified"]) <= int(r["received"]) for r in load)
+
+
+def test_an_origin_needs_both_coordinates(tmp_path, capsys):
+    code = main(["sim", "run", str(HIGHWAY), "--out", str(tmp_path / "x"), "--quiet",
+                 "--set", "traffic.origin_lat_deg=48.1"])
+    err = capsys.readouterr().err
+    assert code == 2 and "--set:traffic.origin_lon_deg" not in err
+    assert "traffic.origin_lon_deg" in err and "both" in err

@@ -127,7 +127,18 @@ def traffic_backend(sc: Scenario):
         raise ScenarioError("a SUMO backend needs traffic.config", sc.where("traffic.config"))
     return SumoBackend(config, step_ms=step_ms, seed=seed, module=kind,
                        gui=sc.get("traffic.gui"), extra_args=sc.get("traffic.sumo_args"),
-                       origin=(sc.get("traffic.origin_lat_deg"), sc.get("traffic.origin_lon_deg")))
+                       origin=_origin(sc))
+
+
+def _origin(sc: Scenario) -> tuple[float, float] | None:
+    """The WGS84 origin the scenario gives for an unprojected network, if it gives one."""
+    keys = ("traffic.origin_lat_deg", "traffic.origin_lon_deg")
+    if not any(sc.is_set(k) for k in keys):
+        return None
+    if not all(sc.is_set(k) for k in keys):
+        missing = next(k for k in keys if not sc.is_set(k))
+        raise ScenarioError("give both origin keys or neither", sc.where(missing))
+    return sc.get(keys[0]), sc.get(keys[1])
 
 
 def run(sc: Scenario, out: str | Path, *, force: bool = False,

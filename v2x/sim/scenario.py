@@ -96,6 +96,10 @@ class Scenario:
         section, key = dotted.split(".", 1)
         return self.values[section][key]
 
+    def is_set(self, dotted: str) -> bool:
+        """Whether a file or an override set ``section.key`` (rather than its default)."""
+        return dotted in self.origin
+
     def where(self, dotted: str) -> str:
         """``file:key`` of a key, for errors found after loading."""
         return f"{self.origin.get(dotted, self.folder / SCENARIO_FILE)}:{dotted}"

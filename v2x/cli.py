@@ -237,8 +237,8 @@ def _sim_run(args: argparse.Namespace) -> int:
     result = run.run(loaded, out, force=args.force, progress=not args.quiet)
     figures = result.figures
     print(f"{name}: {figures['simulated_s']:.1f} s simulated in {figures['wall_s']:.1f} s "
-          f"({figures['real_time_factor']:.1f}x real time), {figures['transmissions']:,} CAMs; "
-          f"PRR >= 0.9 up to {figures['range_prr_0.90_m']:.0f} m")
+          f"({figures['real_time_factor']:.1f}x real time), {figures['transmissions']:,} "
+          f"messages; PRR >= 0.9 up to {figures['range_prr_0.90_m']:.0f} m")
     print(f"report: {result.folder / 'report.md'}")
     return 0
 

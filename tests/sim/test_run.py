@@ -109,3 +109,38 @@ def test_an_origin_needs_both_coordinates(tmp_path, capsys):
     err = capsys.readouterr().err
     assert code == 2 and "--set:traffic.origin_lon_deg" not in err
     assert "traffic.origin_lon_deg" in err and "both" in err
+
+
+CROSSING = Path(__file__).resolve().parent / "data" / "crossing"
+
+
+def test_crossing_rsu_services_and_events(tmp_path):
+    sc = scenario.load(CROSSING)
+    summary = run.run(sc, tmp_path / "crossing", progress=False)
+    kinds = {row["kind"]: row for row in rows(summary.folder, "messages_by_kind.csv")}
+    assert float(kinds["spatem"]["sent_per_s"]) == pytest.approx(10, abs=0.2)
+    assert float(kinds["mapem"]["sent_per_s"]) == pytest.approx(1, abs=0.2)
+    assert int(kinds["denm"]["sent"]) > 0 and int(kinds["cam"]["sent"]) > 0
+    # secured (modelled): a DENM always carries the certificate, so it outweighs the payload
+    assert float(kinds["denm"]["mean_size_bytes"]) > 250
+    near = [row for row in rows(summary.folder, "rsu_to_vehicle_prr.csv")
+            if row["kind"] == "spatem" and float(row["bin_end_m"]) <= 100]
+    assert near and all(float(row["prr"]) > 0.9 for row in near)
+    events = rows(summary.folder, "events.csv")
+    assert [e["kind"] for e in events] == ["stopped-vehicle", "hazard"]
+    assert all(e["status"] == "ended" and int(e["denms_sent"]) > 0 for e in events)
+    assert int(events[0]["denms_relayed"]) > 0  # RSU-C relays the stopped car's warning
+    assert int(events[0]["vehicles_warned"]) > 0
+    report = (summary.folder / "report.md").read_text()
+    assert "## Events and their DENMs" in report and "SPATEM" in report
+
+
+def test_replayed_traffic_cannot_serve_spat(tmp_path, capsys):
+    fcd = tmp_path / "fcd.xml"
+    subprocess.run([sumo_binary(), "-c", str(CROSSING / "crossing.sumocfg"), "--step-length",
+                    "0.1", "--end", "2", "--fcd-output", str(fcd), "--no-step-log", "true"],
+                   check=True, capture_output=True)
+    code = main(["sim", "run", str(CROSSING), "--out", str(tmp_path / "x"), "--quiet",
+                 "--set", "traffic.backend=replay", "--set", f"traffic.fcd={json.dumps(str(fcd))}"])
+    err = capsys.readouterr().err
+    assert code == 2 and "rsus.toml:rsu[0].services" in err and "libsumo" in err

@@ -3,8 +3,10 @@
 Each traffic step it hands the radio the stations' positions and the packets generated during
 the step (real encoded frames: their sizes, generation instants and senders), lets the LTE-V2X
 model run the step's subframes, and turns what came back into measurements: vehicle-to-vehicle
-links for PRR and latency, RSU receptions (coverage, load, gaps, verification), CBR samples.
-Vehicles take the radio slots the CA service gives them; RSUs take the slots after them.
+links for PRR and latency, RSU receptions (coverage, load, gaps, verification), RSU-to-vehicle
+links per message kind, CBR samples; and it hands the DENMs received back to the DEN service.
+Vehicles take the radio slots the CA service gives them; RSUs, their further flows and the
+vehicles' events take the slots after them (``SlotPlan``).
 """
 
 from __future__ import annotations
@@ -16,6 +18,11 @@ import numpy as np
 from v2x.sim.metrics import RECEIVED, Metrics
 from v2x.sim.radio.network import RadioConfig, SidelinkNetwork
 from v2x.sim.securing import SecurityModel
+from v2x.sim.services.kinds import KIND_CODE
+from v2x.sim.slots import SlotPlan
+
+CAM = KIND_CODE["cam"]
+DENM = KIND_CODE["denm"]
 
 PACKET_RING = 1 << 20
 """Packets are looked up by id for at most one reservation period; a ring this long suffices."""
@@ -28,29 +35,41 @@ class StepOutcome:
     sent: int
     links: int
     rsu_received: int
+    denm_receivers: np.ndarray
+    """Slots that received a DENM in the step (vehicles and RSUs) ..."""
+    denm_tags: np.ndarray
+    """... the DENM's tag (its event number) ..."""
+    denm_received_us: np.ndarray
+    """... and when."""
 
 
 class Medium:
-    """Radio channel shared by ``vehicle_slots`` vehicles and the RSUs at ``rsu_xy``."""
+    """Radio channel shared by the vehicles, the RSUs at ``rsu_xy`` and their flows (``plan``)."""
 
-    def __init__(self, config: RadioConfig, vehicle_slots: int, rsu_xy: np.ndarray,
+    def __init__(self, config: RadioConfig, plan: SlotPlan, rsu_xy: np.ndarray,
                  rsu_power_dbm: np.ndarray, rng, metrics: Metrics,
                  security: SecurityModel) -> None:
-        self.vehicle_slots = vehicle_slots
-        self.rsu_count = len(rsu_xy)
-        self.network = SidelinkNetwork(config, vehicle_slots + self.rsu_count, rng=rng)
-        self.network.tx_power_dbm[vehicle_slots:] = rsu_power_dbm
+        self.plan = plan
+        self.vehicle_slots = plan.vehicles
+        self.rsu_count = plan.rsus
+        self.network = SidelinkNetwork(config, plan.total, rng=rng)
         self.rsu_xy = np.asarray(rsu_xy, dtype=float).reshape(-1, 2)
         self.metrics = metrics
         self.security = security
-        self.xy = np.zeros((vehicle_slots + self.rsu_count, 2))
-        self.xy[vehicle_slots:] = self.rsu_xy
-        self.active = np.zeros(vehicle_slots + self.rsu_count, dtype=bool)
-        self.active[vehicle_slots:] = True
+        self.xy = np.zeros((plan.total, 2))
+        self.active = np.zeros(plan.total, dtype=bool)
+        roadside = np.arange(plan.roadside.start, plan.roadside.stop)
+        owners = np.array(plan.owner(), dtype=np.int64)
+        if len(roadside):
+            self.network.tx_power_dbm[roadside] = np.asarray(rsu_power_dbm, dtype=float)[owners]
+            self.xy[roadside] = self.rsu_xy[owners]
+            self.active[roadside] = True
         self._next_id = 0
         self._generated_us = np.zeros(PACKET_RING, dtype=np.int64)
         self._sender_xy = np.zeros((PACKET_RING, 2))
         self._carries = np.zeros(PACKET_RING, dtype=bool)
+        self._kind = np.zeros(PACKET_RING, dtype=np.int8)
+        self._tag = np.full(PACKET_RING, -1, dtype=np.int64)
         self._frames: dict[int, bytes] = {}
 
     def positions(self, slots: np.ndarray, x_m: np.ndarray, y_m: np.ndarray) -> None:
@@ -59,7 +78,12 @@ class Medium:
         self.active[slots] = True
         self.xy[slots, 0] = x_m
         self.xy[slots, 1] = y_m
-        self.network.set_positions(self.xy, self.active)
+
+    def follow(self, event_slots: np.ndarray, vehicle_slots: np.ndarray) -> None:
+        """Event slots now on air, each where its originating vehicle is (others are off)."""
+        self.active[self.plan.first_event:] = False
+        self.active[event_slots] = True
+        self.xy[event_slots] = self.xy[vehicle_slots]
 
     def new_vehicles(self, slots: np.ndarray) -> None:
         """Slots taken over by another vehicle: its radio and security state start afresh."""
@@ -67,59 +91,82 @@ class Medium:
             self.network.reset_vehicles(slots)
             self.security.new_vehicles(slots)
 
-    def send(self, slots: np.ndarray, generated_us: np.ndarray, payloads: list[bytes]) -> int:
-        """Queue CAMs for transmission; returns how many."""
+    def send(self, slots: np.ndarray, generated_us: np.ndarray, payloads: list[bytes],
+             kinds: np.ndarray | None = None, tags: np.ndarray | None = None, *,
+             measuring: bool = True) -> int:
+        """Queue messages (CAMs unless ``kinds`` says otherwise) for transmission; returns how
+        many. Messages sent while ``measuring`` count in the message figures."""
         if not len(slots):
             return 0
-        frames, sizes, carries = self.security.secure(slots, payloads, generated_us)
+        kinds = np.full(len(slots), CAM, dtype=np.int64) if kinds is None else kinds
+        frames, sizes, carries = self.security.secure(slots, payloads, generated_us, kinds,
+                                                      self.xy[slots])
         ids = self._next_id + np.arange(len(slots))
         self._next_id += len(slots)
         ring = ids % PACKET_RING
         self._generated_us[ring] = generated_us
         self._sender_xy[ring] = self.xy[slots]
         self._carries[ring] = carries
+        self._kind[ring] = kinds
+        self._tag[ring] = -1 if tags is None else tags
         if self.security.mode == "real":
             self._frames.update(zip(ids.tolist(), frames, strict=True))
         self.network.submit(slots, sizes, ids, subframe=generated_us // 1000)
-        self.metrics.add_transmissions(sizes)
+        if measuring:
+            self.metrics.add_transmissions(sizes, kinds)
         return len(slots)
 
     def advance(self, subframes: int, measuring: bool) -> StepOutcome:
         """Run the radio for ``subframes`` milliseconds and record what happened."""
+        self.network.set_positions(self.xy, self.active)
         result = self.network.advance(subframes)
         rx = result.receptions
-        if not measuring:
-            self._forget_old_frames()
-            return StepOutcome(len(result.transmissions), len(rx), 0)
-        from_vehicle = rx.tx < self.vehicle_slots
-        to_vehicle = rx.rx < self.vehicle_slots
         ring = rx.packet % PACKET_RING
         received_us = (rx.subframe + 1) * 1000
+        kind = self._kind[ring]
+        plan = self.plan
+        from_vehicle = (rx.tx < plan.vehicles) | (rx.tx >= plan.first_event)
+        to_vehicle = rx.rx < plan.vehicles
+        to_rsu = (rx.rx >= plan.vehicles) & (rx.rx < plan.first_extra)
+        denm = (kind == DENM) & (rx.cause == RECEIVED) & (to_vehicle | to_rsu)
+        outcome = StepOutcome(len(result.transmissions), len(rx), 0, rx.rx[denm],
+                              self._tag[ring[denm]], received_us[denm])
+        if not measuring:
+            self._forget_old_frames()
+            return outcome
         v2v = from_vehicle & to_vehicle
         self.metrics.add_links(rx.distance_m[v2v], rx.cause[v2v],
                                received_us[v2v] - self._generated_us[ring[v2v]])
-        at_rsu = from_vehicle & ~to_vehicle
-        rsu_received = 0
+        i2v = ~from_vehicle & to_vehicle
+        if i2v.any():
+            self.metrics.add_i2v(kind[i2v], rx.distance_m[i2v], rx.cause[i2v])
+        at_rsu = from_vehicle & to_rsu
         if at_rsu.any():
-            rsu = rx.rx[at_rsu] - self.vehicle_slots
-            sender = rx.tx[at_rsu]
-            got = rx.cause[at_rsu] == RECEIVED
-            carries = self._carries[ring[at_rsu]] & got
-            frames = None
-            if self.security.mode == "real":
-                frames = [self._frames.get(int(p), b"") for p in rx.packet[at_rsu][got]]
-            checked = self.security.verify_at_rsus(rsu[got], sender[got], carries[got], frames,
-                                                   received_us[at_rsu][got])
-            verified = np.zeros(len(rsu), dtype=bool)
-            verified[got] = checked.verified
-            np.add.at(self.metrics.rsu_busy_us, rsu[got], checked.latency_us)
-            xy = self._sender_xy[ring[at_rsu]]
-            self.metrics.add_rsu_receptions(rsu, sender, received_us[at_rsu], xy[:, 0], xy[:, 1],
-                                            got, verified)
-            rsu_received = int(got.sum())
+            outcome.rsu_received = self._at_rsus(rx, at_rsu, ring, received_us, kind)
         self.metrics.add_cbr(self.network.cbr(np.flatnonzero(self.active)))
         self._forget_old_frames()
-        return StepOutcome(len(result.transmissions), len(rx), rsu_received)
+        return outcome
+
+    def _at_rsus(self, rx, at_rsu: np.ndarray, ring: np.ndarray, received_us: np.ndarray,
+                 kind: np.ndarray) -> int:
+        """RSUs verify what they received from vehicles; CAMs feed coverage, gaps and age."""
+        rsu = rx.rx[at_rsu] - self.vehicle_slots
+        sender = rx.tx[at_rsu]
+        got = rx.cause[at_rsu] == RECEIVED
+        carries = self._carries[ring[at_rsu]] & got
+        frames = None
+        if self.security.mode == "real":
+            frames = [self._frames.get(int(p), b"") for p in rx.packet[at_rsu][got]]
+        checked = self.security.verify_at_rsus(rsu[got], sender[got], carries[got], frames,
+                                               received_us[at_rsu][got])
+        verified = np.zeros(len(rsu), dtype=bool)
+        verified[got] = checked.verified
+        np.add.at(self.metrics.rsu_busy_us, rsu[got], checked.latency_us)
+        cam = kind[at_rsu] == CAM
+        xy = self._sender_xy[ring[at_rsu][cam]]
+        self.metrics.add_rsu_receptions(rsu[cam], sender[cam], received_us[at_rsu][cam],
+                                        xy[:, 0], xy[:, 1], got[cam], verified[cam])
+        return int(got.sum())
 
     def vehicles_near_rsus(self, radius_m: float) -> list[np.ndarray]:
         """For each RSU, the slots of active vehicles within ``radius_m`` (for age sampling)."""

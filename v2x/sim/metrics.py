@@ -7,6 +7,8 @@
   one vehicle received by one RSU), channel busy ratio samples, age of information at RSUs.
 * Per-RSU load: messages received and verified per second; an RSU coverage grid: for vehicles in
   each grid cell, the share of their transmissions each RSU received.
+* Messages sent per kind; PRR against distance of what RSUs send to vehicles (SPATEM, MAPEM,
+  IVIM, DENM), in 20 m bins, per kind.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+
+from v2x.sim.services.kinds import KINDS
 
 RECEIVED = 0
 CAUSES = ("received", "half_duplex", "below_sensing", "propagation", "collision")
@@ -70,6 +74,10 @@ class Metrics:
         self.cbr = np.zeros(CBR_BINS + 1, dtype=np.int64)
         self.transmissions = 0
         self.bytes_sent = 0
+        self.sent_by_kind = np.zeros(len(KINDS), dtype=np.int64)
+        self.bytes_by_kind = np.zeros(len(KINDS), dtype=np.int64)
+        self.i2v = {kind: PrrHistogram(20.0, max_distance_m) for kind in KINDS}
+        """RSU-to-vehicle outcomes per message kind (filled for the kinds RSUs send)."""
         self.rsu_count = rsu_count
         self.rsu_received = np.zeros(rsu_count, dtype=np.int64)
         self.rsu_verified = np.zeros(rsu_count, dtype=np.int64)
@@ -85,9 +93,18 @@ class Metrics:
         self.grid_received = np.zeros((rsu_count, *grid_shape), dtype=np.int64)
         self.measured_us = 0
 
-    def add_transmissions(self, sizes: np.ndarray) -> None:
+    def add_transmissions(self, sizes: np.ndarray, kinds: np.ndarray) -> None:
         self.transmissions += len(sizes)
         self.bytes_sent += int(np.sum(sizes))
+        self.sent_by_kind += np.bincount(kinds, minlength=len(KINDS))
+        self.bytes_by_kind += np.bincount(kinds, weights=sizes, minlength=len(KINDS)).astype(
+            np.int64)
+
+    def add_i2v(self, kinds: np.ndarray, distance_m: np.ndarray, outcome: np.ndarray) -> None:
+        """Outcomes of RSU-to-vehicle links, per message kind."""
+        for code in np.unique(kinds):
+            pick = kinds == code
+            self.i2v[KINDS[code]].add(distance_m[pick], outcome[pick])
 
     def add_links(self, distance_m: np.ndarray, outcome: np.ndarray,
                   latency_us: np.ndarray | None = None) -> None:

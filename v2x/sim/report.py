@@ -27,6 +27,7 @@ from v2x.sim.metrics import (
     Metrics,
     percentile_of_histogram,
 )
+from v2x.sim.services.kinds import KINDS
 
 
 def create_run_folder(path: str | Path, force: bool = False) -> Path:
@@ -76,6 +77,8 @@ def write_tables(folder: Path, metrics: Metrics, rsu_names: list[str]) -> dict[s
         "ipg": folder / "rsu_inter_packet_gap.csv",
         "aoi": folder / "rsu_age_of_information.csv",
         "coverage": folder / "rsu_coverage.csv",
+        "kinds": folder / "messages_by_kind.csv",
+        "i2v": folder / "rsu_to_vehicle_prr.csv",
     }
     write_csv(files["prr_10m"], metrics.prr10.table())
     write_csv(files["prr_20m"], metrics.prr20.table())
@@ -109,6 +112,14 @@ def write_tables(folder: Path, metrics: Metrics, rsu_names: list[str]) -> dict[s
                          "y_m": y0 + (r + 0.5) * metrics.grid_cell_m, "transmissions": sent,
                          "received": got, "prr": got / sent})
     write_csv(files["coverage"], rows)
+    write_csv(files["kinds"], ({"kind": kind, "sent": int(metrics.sent_by_kind[i]),
+                                "sent_per_s": metrics.sent_by_kind[i] / seconds,
+                                "bytes": int(metrics.bytes_by_kind[i]),
+                                "mean_size_bytes": metrics.bytes_by_kind[i]
+                                / max(metrics.sent_by_kind[i], 1)}
+                               for i, kind in enumerate(KINDS)))
+    write_csv(files["i2v"], ({"kind": kind, **row} for kind, table in metrics.i2v.items()
+                             if table.counts.any() for row in table.table() if row["counted"]))
     return files
 
 
@@ -155,6 +166,49 @@ def write_plots(folder: Path, metrics: Metrics) -> list[Path]:
     return paths
 
 
+def _messages_section(metrics: Metrics) -> list[str]:
+    seconds = max(metrics.measured_us / 1e6, 1e-9)
+    lines = ["", "## Messages", "", "| kind | sent /s | mean size on air [B] |", "|---|---|---|"]
+    for i, kind in enumerate(KINDS):
+        if metrics.sent_by_kind[i]:
+            lines.append(f"| {kind.upper()} | {metrics.sent_by_kind[i] / seconds:.1f} | "
+                         f"{metrics.bytes_by_kind[i] / metrics.sent_by_kind[i]:.0f} |")
+    broadcast = [(kind, table) for kind, table in metrics.i2v.items() if table.counts.any()]
+    if broadcast:
+        lines += ["", "RSU messages received by vehicles (PRR against distance from the RSU):",
+                  "", "| kind | PRR 0-100 m | PRR 200-300 m | PRR >= 0.9 up to |",
+                  "|---|---|---|---|"]
+        for kind, table in broadcast:
+            rows = table.table()
+            lines.append(f"| {kind.upper()} | {_pooled(rows, 0, 100)} | "
+                         f"{_pooled(rows, 200, 300)} | {distance_at(rows, 0.9):.0f} m |")
+    return lines
+
+
+def _pooled(rows: list[dict], start_m: float, end_m: float) -> str:
+    inside = [r for r in rows if start_m <= r["bin_start_m"] < end_m]
+    counted = sum(r["counted"] for r in inside)
+    return f"{sum(r['received'] for r in inside) / counted:.3f}" if counted else "-"
+
+
+def _events_section(events: list[dict]) -> list[str]:
+    lines = ["", "## Events and their DENMs", "",
+             "| event | start [s] | originator | DENMs sent / relayed | warned in area | "
+             "delay p50 / p95 [ms] | first warned at (median) |", "|---|---|---|---|---|---|---|"]
+    for row in events:
+        if row["status"] == "skipped":
+            lines.append(f"| {row['kind']} | {row['start_s']:.1f} | skipped: {row['note']} "
+                         "| - | - | - | - |")
+            continue
+        share = ("-" if np.isnan(row["warned_share"])
+                 else f"{row['vehicles_warned']}/{row['vehicles_in_area']}")
+        lines.append(f"| {row['kind']} | {row['start_s']:.1f} | {row['originator']} | "
+                     f"{row['denms_sent']} / {row['denms_relayed']} | {share} | "
+                     f"{row['delay_p50_ms']:.0f} / {row['delay_p95_ms']:.0f} | "
+                     f"{row['warned_at_distance_median_m']:.0f} m |")
+    return lines
+
+
 def _save(fig, path: Path) -> Path:
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=110)
@@ -189,9 +243,13 @@ def summary(metrics: Metrics) -> dict[str, float]:
 
 
 def write_run(folder: Path, scenario: Any, metrics: Metrics, rsu_names: list[str],
-              figures: dict[str, Any], error: Exception | None) -> None:
+              figures: dict[str, Any], error: Exception | None,
+              events: list[dict] | None = None) -> None:
     """Tables, plots and ``report.md`` of a run (also of one that stopped early)."""
     files = write_tables(folder, metrics, rsu_names)
+    if events:
+        files["events"] = folder / "events.csv"
+        write_csv(files["events"], events)
     plots = write_plots(folder, metrics) if metrics.transmissions else []
     name = scenario.get("scenario.name") or scenario.folder.name
     lines = [f"# {name}: C-V2X co-simulation report", ""]
@@ -206,7 +264,7 @@ def write_run(folder: Path, scenario: Any, metrics: Metrics, rsu_names: list[str
         f"{figures['wall_s']:.1f} s ({figures['real_time_factor']:.1f}x real time), security "
         f"{scenario.get('security.mode')}, traffic {scenario.get('traffic.backend')}.", "",
         "## Headline figures", "", "| figure | value |", "|---|---|",
-        f"| CAMs sent | {figures['transmissions']:,} |",
+        f"| messages sent | {figures['transmissions']:,} |",
         f"| distance with PRR >= 0.95 | {figures['range_prr_0.95_m']:.0f} m |",
         f"| distance with PRR >= 0.90 | {figures['range_prr_0.90_m']:.0f} m |",
         f"| latency median / 99th percentile | {figures['latency_p50_ms']:.1f} / "
@@ -231,6 +289,9 @@ def write_run(folder: Path, scenario: Any, metrics: Metrics, rsu_names: list[str
             lines.append(f"| {rsu} | {metrics.rsu_received[i] / seconds:.0f} | "
                          f"{metrics.rsu_verified[i] / seconds:.0f} | "
                          f"{metrics.rsu_busy_us[i] / max(metrics.measured_us, 1):.3f} |")
+    lines += _messages_section(metrics)
+    if events:
+        lines += _events_section(events)
     lines += ["", "## Files", ""]
     lines += [f"- `{p.name}`" for p in [*files.values(), *plots]]
     lines += ["- `scenario.json`: the scenario as run (defaults filled in)", ""]

@@ -1,9 +1,11 @@
 """Run a scenario: SUMO traffic, the CA service, the LTE-V2X medium, metrics and the report.
 
 The engine owns time; one SimPy process steps the traffic every ``step_ms`` and, within each
-step, the CA service generates CAMs and the medium runs the step's subframes. Results land in a
-run folder (never an existing one without ``force``); if the traffic simulator dies mid-run, the
-tables and report of what was measured so far are written before the error is raised.
+step, the CA service generates CAMs, the RSUs their SPATEM/MAPEM/IVIM, the DEN service the DENMs
+of the scenario's events (and RSU relays), and the medium runs the step's subframes. Results
+land in a run folder (never an existing one without ``force``); if the traffic simulator dies
+mid-run, the tables and report of what was measured so far are written before the error is
+raised.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import numpy as np
 from v2x.errors import ScenarioError, SimulationError
 from v2x.sim import report, scenario
 from v2x.sim.engine import Engine
+from v2x.sim.events import Event, load_events
 from v2x.sim.medium import Medium
 from v2x.sim.metrics import Metrics
 from v2x.sim.radio.network import RadioConfig
@@ -29,7 +32,10 @@ from v2x.sim.radio.sidelink import SpsConfig
 from v2x.sim.scenario import Key, Scenario
 from v2x.sim.securing import MODES, SecurityModel
 from v2x.sim.services.ca import CaService
-from v2x.sim.stations import load_rsus, positions
+from v2x.sim.services.den import DenService, denm_flows
+from v2x.sim.services.infra import BROADCASTS, RsuBroadcasts
+from v2x.sim.slots import SlotPlan
+from v2x.sim.stations import Rsu, load_rsus, positions
 from v2x.sim.traffic.netgeo import read_net_geo
 from v2x.sim.traffic.replay import ReplayBackend
 from v2x.sim.traffic.sumo import SumoBackend, net_file_of
@@ -56,6 +62,7 @@ KEYS = {
     "services": {
         "cam": Key(bool, True, "vehicles run the CA service"),
         "rsus": Key(str, "", "RSU list (rsus.toml)", path=True),
+        "events": Key(str, "", "events that trigger DENMs (events.toml)", path=True),
     },
     "security": {
         "mode": Key(str, "modelled", "security of the messages", choices=MODES),
@@ -153,15 +160,23 @@ def run(sc: Scenario, out: str | Path, *, force: bool = False,
     total_us = warmup_us + round(sc.get("scenario.duration_s") * 1e6)
     steps = total_us // step_us
     rsus = load_rsus(sc.get("services.rsus")) if sc.get("services.rsus") else []
+    events = (load_events(sc.get("services.events"), [r.name for r in rsus])
+              if sc.get("services.events") else [])
     rsu_xy = positions(rsus)
     capacity = sc.get("metrics.max_vehicles")
+    backend = traffic_backend(sc)
+    _check_live_needs(sc, backend, rsus, events)
+    plan = slot_plan(capacity, rsus, events)
     metrics = _metrics(sc, rsu_xy)
-    security = SecurityModel(sc.get("security.mode"), capacity, len(rsus),
-                             engine.rng("security"), engine.start_tai_us)
-    medium = Medium(radio_config(sc, step_us // 1000), capacity, rsu_xy,
+    security = SecurityModel(sc.get("security.mode"), plan.total, len(rsus),
+                             engine.rng("security"), engine.start_tai_us, backend.to_wgs84,
+                             plan.roadside)
+    medium = Medium(radio_config(sc, step_us // 1000), plan, rsu_xy,
                     np.array([r.tx_power_dbm for r in rsus]), engine.rng, metrics, security)
     ca = CaService(engine.rng("ca"), engine.start_tai_us)
-    backend = traffic_backend(sc)
+    broadcasts = RsuBroadcasts(rsus, plan, engine.start_tai_us, engine.rng("rsu"),
+                               sc.get("services.rsus"))
+    den = DenService(events, rsus, plan, engine.start_tai_us, backend)
     started = time.perf_counter()
     state = {"steps": 0, "error": None}
 
@@ -169,6 +184,7 @@ def run(sc: Scenario, out: str | Path, *, force: bool = False,
         bar = _progress(steps, progress)
         backend.start()
         try:
+            broadcasts.start(backend)
             for _ in range(steps):
                 traffic = backend.step()
                 measuring = traffic.time_us >= warmup_us
@@ -181,8 +197,18 @@ def run(sc: Scenario, out: str | Path, *, force: bool = False,
                 medium.new_vehicles(np.array(ca.added, dtype=np.int64))
                 medium.positions(slots, traffic.x_m, traffic.y_m)
                 if sc.get("services.cam"):
-                    medium.send(batch.slots, batch.generation_us, batch.payloads)
-                medium.advance(step_us // 1000, measuring)
+                    medium.send(batch.slots, batch.generation_us, batch.payloads,
+                                measuring=measuring)
+                others = broadcasts.step(traffic.time_us, step_us, backend)
+                others.extend(den.step(traffic, step_us, ca.slot_of))
+                medium.follow(*den.following())
+                if len(others):
+                    medium.send(*others.arrays(), measuring=measuring)
+                outcome = medium.advance(step_us // 1000, measuring)
+                if len(outcome.denm_receivers):
+                    den.received(outcome.denm_receivers, outcome.denm_tags,
+                                 outcome.denm_received_us, ca.vehicle_at,
+                                 medium.xy[outcome.denm_receivers])
                 if measuring:
                     metrics.measured_us += step_us
                     if (traffic.time_us // step_us) % 10 == 0 and rsus:
@@ -205,10 +231,35 @@ def run(sc: Scenario, out: str | Path, *, force: bool = False,
     figures = report.summary(metrics)
     figures.update({"simulated_s": state["steps"] * step_us / 1e6, "wall_s": wall_s,
                     "real_time_factor": state["steps"] * step_us / 1e6 / max(wall_s, 1e-9)})
-    report.write_run(folder, sc, metrics, [r.name for r in rsus], figures, state["error"])
+    report.write_run(folder, sc, metrics, [r.name for r in rsus], figures, state["error"],
+                     [record.figures() for record in den.records])
     if state["error"] is not None:
         raise SimulationError(f"{state['error'].reason}; the results so far are in {folder}")
     return RunSummary(folder, figures, True)
+
+
+def slot_plan(vehicles: int, rsus: list[Rsu], events: list[Event]) -> SlotPlan:
+    """Radio slots of a run: each RSU flow and each vehicle-originated event gets its own."""
+    denm = denm_flows(events, rsus)
+    flows = tuple((*(s for s in rsu.services if s in BROADCASTS),
+                   *(("denm",) if i in denm else ())) for i, rsu in enumerate(rsus))
+    return SlotPlan(vehicles, flows, sum(e.kind == "stopped-vehicle" for e in events))
+
+
+def _check_live_needs(sc: Scenario, backend, rsus, events) -> None:
+    """SPaT, MAP and stopped vehicles need SUMO itself, not a replay."""
+    if isinstance(backend, SumoBackend):
+        return
+    for index, rsu in enumerate(rsus):
+        if {"spatem", "mapem"} & set(rsu.services):
+            raise ScenarioError("spatem and mapem read SUMO's traffic lights: use the libsumo "
+                                "or traci backend", f"{sc.get('services.rsus')}:rsu[{index}]"
+                                ".services")
+    for index, event in enumerate(events):
+        if event.kind == "stopped-vehicle":
+            raise ScenarioError("a stopped-vehicle event stops a SUMO vehicle: use the libsumo "
+                                "or traci backend", f"{sc.get('services.events')}:event[{index}]"
+                                ".kind")
 
 
 def _metrics(sc: Scenario, rsu_xy: np.ndarray) -> Metrics:

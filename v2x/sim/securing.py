@@ -3,12 +3,13 @@
 * ``off``: unsecured messages.
 * ``modelled``: every message carries the exact overhead of an ETSI TS 103 097 signed SPDU (the
   sizes are measured once by signing with a real P-256 ticket: with the signer's digest, or with
-  its certificate once a second per vehicle); an RSU can verify a vehicle's CAM only once it has
-  received that vehicle's certificate (else UNKNOWN_SIGNER), and each verification costs the
-  time of ``bench/security.py``'s cost table (``COSTS``), which adds to the message's latency and
-  to the RSU's processing load.
-* ``real``: every vehicle has an authorization ticket of a simulated PKI (root -> AA -> AT) and
-  signs its CAMs with ``v2x.security.sign``; RSUs verify the real bytes with
+  its certificate once a second per station; a DENM always carries the certificate and its
+  generation location, clause 7.1.2; SPATEM, MAPEM and IVIM follow the CAM rule); an RSU can
+  verify a vehicle's message only once it has received that vehicle's certificate (else
+  UNKNOWN_SIGNER), and each verification costs the time of ``bench/security.py``'s cost table
+  (``COSTS``), which adds to the message's latency and to the RSU's processing load.
+* ``real``: every station has an authorization ticket of a simulated PKI (root -> AA -> AT) and
+  signs its messages with ``v2x.security.sign``; RSUs verify the real bytes with
   ``v2x.security.verify`` and their own trust store.
 """
 
@@ -22,10 +23,11 @@ from v2x.clock import FixedClock
 from v2x.errors import ScenarioError, VerificationError
 from v2x.security.certificates import Certificate
 from v2x.security.primitives import ecdsa
-from v2x.security.sign import CAM_POLICY, Signer, sign, signed_certificate_value
+from v2x.security.sign import CAM_POLICY, DENM_POLICY, Signer, sign, signed_certificate_value
 from v2x.security.sign import verification_key_value as key_value
 from v2x.security.trust import TrustPolicy, TrustStore
 from v2x.security.verify import verify
+from v2x.sim.services.kinds import ITS_AID, KIND_CODE, KINDS
 
 MODES = ("off", "modelled", "real")
 
@@ -35,7 +37,9 @@ COSTS = {"sign_us": 40.0, "verify_digest_us": 55.0, "verify_certificate_us": 110
 CAM ~25,000/s, secured RX with a known signer ~18,900/s (53 us), and about twice that when the
 certificate is carried and checked for the first time. ``jitter`` is the relative spread."""
 
-CAM_PSID = 36
+CAM_PSID = ITS_AID["cam"]
+DENM = KIND_CODE["denm"]
+ELEVATION_UNKNOWN = 4096
 START_S = 600_000_000  # Time32 start of the simulated PKI (2023): before any simulated time
 
 
@@ -60,8 +64,8 @@ class SimPki:
                                               "minChainLength": 2}], years=30)
         self.aa_key = ecdsa.generate_private_key("nistP256")
         self.aa = self._certificate("sim-aa", self.aa_key, self.root, self.root_key,
-                                    issue=[{"subjectPermissions": ("explicit",
-                                                                   [{"psid": CAM_PSID}])}],
+                                    issue=[{"subjectPermissions": ("explicit", [
+                                        {"psid": psid} for psid in ITS_AID.values()])}],
                                     years=20)
 
     def _certificate(self, name, key, issuer, issuer_key, *, issue=None, app=None, years=10):
@@ -76,12 +80,14 @@ class SimPki:
                                          "sha256")
         return Certificate.from_value(value)
 
-    def ticket(self) -> Signer:
-        """A fresh authorization ticket for one vehicle."""
+    def ticket(self, roadside: bool = False) -> Signer:
+        """A fresh authorization ticket: CAM and DENM for a vehicle, every kind for an RSU."""
         key = ecdsa.generate_private_key("nistP256")
-        at = self._certificate(None, key, self.aa, self.aa_key,
-                               app=[{"psid": CAM_PSID, "ssp": ("bitmapSsp", b"\x01\x00\x00")}],
-                               years=10)
+        app = [{"psid": CAM_PSID, "ssp": ("bitmapSsp", b"\x01\x00\x00")},
+               {"psid": ITS_AID["denm"]}]
+        if roadside:
+            app += [{"psid": ITS_AID[kind]} for kind in ("spatem", "mapem", "ivim")]
+        at = self._certificate(None, key, self.aa, self.aa_key, app=app, years=10)
         return Signer(at, key)
 
 
@@ -89,7 +95,7 @@ class SecurityModel:
     """Applies one security mode to the CAM traffic of a run."""
 
     def __init__(self, mode: str, n_slots: int, n_rsus: int, rng: np.random.Generator,
-                 start_tai_us: int) -> None:
+                 start_tai_us: int, to_wgs84=None, roadside: range = range(0)) -> None:
         if mode not in MODES:
             raise ScenarioError(f"unknown mode {mode!r}; known: {', '.join(MODES)}", "scenario",
                                 "security.mode")
@@ -97,8 +103,13 @@ class SecurityModel:
         self.rng = rng
         self.start_tai_us = start_tai_us
         self.clock = FixedClock(start_tai_us)
+        self.roadside = roadside
+        """Slots that belong to RSUs (their tickets allow SPATEM, MAPEM and IVIM too)."""
+        self.to_wgs84 = to_wgs84
+        """(x, y) arrays -> (lat, lon) arrays: DENM headers carry the generation location."""
         self.overhead_digest = 0
         self.overhead_certificate = 0
+        self.overhead_denm = 0
         self.last_certificate_us = np.full(n_slots, -np.inf)
         self.rsu_knows = np.zeros((n_rsus, n_slots), dtype=bool)
         self.signers: dict[int, Signer] = {}
@@ -117,8 +128,11 @@ class SecurityModel:
         signer = self.pki.ticket()
         with_certificate = sign(b"x" * 50, signer, psid=CAM_PSID, clock=self.clock)
         with_digest = sign(b"x" * 50, signer, psid=CAM_PSID, clock=self.clock)
+        denm = sign(b"x" * 50, signer, psid=ITS_AID["denm"], clock=self.clock,
+                    policy=DENM_POLICY, location=(0, 0, ELEVATION_UNKNOWN))
         self.overhead_certificate = len(with_certificate) - 50
         self.overhead_digest = len(with_digest) - 50
+        self.overhead_denm = len(denm) - 50
 
     def new_vehicles(self, slots: np.ndarray) -> None:
         """Slots that now hold another vehicle: forget what RSUs knew of the previous one."""
@@ -127,31 +141,49 @@ class SecurityModel:
         for slot in slots.tolist():
             self.signers.pop(slot, None)
 
-    def secure(self, slots: np.ndarray, payloads: list[bytes], now_us: np.ndarray
+    def secure(self, slots: np.ndarray, payloads: list[bytes], now_us: np.ndarray,
+               kinds: np.ndarray | None = None, xy: np.ndarray | None = None
                ) -> tuple[list[bytes], np.ndarray, np.ndarray]:
-        """(frames, sizes, carries certificate) of CAMs sent by ``slots`` at ``now_us``."""
+        """(frames, sizes, carries certificate) of messages sent by ``slots`` at ``now_us``
+        (``kinds``: codes of ``KINDS``, CAM if None; ``xy``: sender positions, for DENMs)."""
         count = len(slots)
-        carries = now_us - self.last_certificate_us[slots] >= CAM_POLICY.certificate_interval_us
+        denm = np.zeros(count, dtype=bool) if kinds is None else kinds == DENM
+        carries = denm | (now_us - self.last_certificate_us[slots]
+                          >= CAM_POLICY.certificate_interval_us)
         if self.mode == "off":
             sizes = np.fromiter((len(p) for p in payloads), dtype=np.int64, count=count)
             return payloads, sizes, np.zeros(count, dtype=bool)
-        self.last_certificate_us[slots[carries]] = now_us[carries]
+        self.last_certificate_us[slots[carries & ~denm]] = now_us[carries & ~denm]
         if self.mode == "modelled":
             sizes = np.fromiter((len(p) for p in payloads), dtype=np.int64, count=count)
-            sizes += np.where(carries, self.overhead_certificate, self.overhead_digest)
+            sizes += np.where(denm, self.overhead_denm,
+                              np.where(carries, self.overhead_certificate, self.overhead_digest))
             return payloads, sizes, carries
-        frames = []
-        for slot, payload, include in zip(slots.tolist(), payloads, carries.tolist(),
-                                          strict=True):
-            signer = self.signers.get(slot)
-            if signer is None:
-                signer = self.signers[slot] = self.pki.ticket()
-            if include:
-                signer.new_neighbour()  # follow the simulation's once-a-second decision
-            self.clock.tai_us = self.start_tai_us + int(now_us[len(frames)])
-            frames.append(sign(payload, signer, psid=CAM_PSID, clock=self.clock))
+        frames = [self._sign(int(slot), payload, int(when), include, int(kind), where)
+                  for slot, payload, when, include, kind, where in zip(
+                      slots.tolist(), payloads, now_us.tolist(), carries.tolist(),
+                      np.zeros(count, dtype=np.int64) if kinds is None else kinds.tolist(),
+                      np.zeros((count, 2)) if xy is None else xy, strict=True)]
         sizes = np.fromiter((len(f) for f in frames), dtype=np.int64, count=count)
         return frames, sizes, carries
+
+    def _sign(self, slot: int, payload: bytes, when_us: int, include: bool, kind: int,
+              xy: np.ndarray) -> bytes:
+        signer = self.signers.get(slot)
+        if signer is None:
+            signer = self.signers[slot] = self.pki.ticket(roadside=slot in self.roadside)
+        if include:
+            signer.new_neighbour()  # follow the simulation's once-a-second decision
+        self.clock.tai_us = self.start_tai_us + when_us
+        psid = ITS_AID[KINDS[kind]]
+        if kind != DENM:
+            return sign(payload, signer, psid=psid, clock=self.clock)
+        if self.to_wgs84 is None:
+            raise ValueError("a DENM needs the sender's position: give to_wgs84")
+        lat, lon = self.to_wgs84(np.array([xy[0]]), np.array([xy[1]]))
+        location = (round(float(lat[0]) * 1e7), round(float(lon[0]) * 1e7), ELEVATION_UNKNOWN)
+        return sign(payload, signer, psid=psid, clock=self.clock, policy=DENM_POLICY,
+                    location=location)
 
     def verify_at_rsus(self, rsu: np.ndarray, sender: np.ndarray, carries: np.ndarray,
                        frames: list[bytes] | None, time_us: np.ndarray) -> Verification:

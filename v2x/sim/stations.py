@@ -6,7 +6,11 @@ name = "RSU-1"
 x_m = 1250.0            # SUMO network coordinates
 y_m = 40.0
 tx_power_dbm = 23.0     # optional, default 23
-services = ["ivim"]     # optional: "ivim", "mapem", "denm-relay"
+services = ["ivim"]     # optional: "ivim", "spatem", "mapem", "denm-relay"
+speed_limit_kmh = 80    # ivim: the speed limit it announces (default 80)
+ivi_zone_m = 500.0      # ivim: side of the square zone around the RSU (default 500, at most 800)
+intersection = "C"      # spatem/mapem: the SUMO traffic light it serves
+intersection_id = 1     # spatem/mapem: J2735 IntersectionID (default: the RSU's position + 1)
 ```
 """
 
@@ -20,7 +24,9 @@ import numpy as np
 
 from v2x.errors import ScenarioError
 
-SERVICES = ("ivim", "mapem", "denm-relay")
+SERVICES = ("ivim", "spatem", "mapem", "denm-relay")
+_KEYS = {"name", "x_m", "y_m", "tx_power_dbm", "services", "speed_limit_kmh", "ivi_zone_m",
+         "intersection", "intersection_id"}
 
 
 @dataclass(frozen=True)
@@ -32,6 +38,10 @@ class Rsu:
     y_m: float
     tx_power_dbm: float = 23.0
     services: tuple[str, ...] = ()
+    speed_limit_kmh: int = 80
+    ivi_zone_m: float = 500.0
+    intersection: str = ""
+    intersection_id: int = 1
 
 
 def load_rsus(path: str | Path) -> list[Rsu]:
@@ -50,17 +60,10 @@ def load_rsus(path: str | Path) -> list[Rsu]:
     names = set()
     for index, entry in enumerate(data.get("rsu", [])):
         where = f"rsu[{index}]"
-        extra = set(entry) - {"name", "x_m", "y_m", "tx_power_dbm", "services"}
+        extra = set(entry) - _KEYS
         if extra:
             raise ScenarioError("unknown key", str(path), f"{where}.{sorted(extra)[0]}")
-        try:
-            rsu = Rsu(str(entry["name"]), float(entry["x_m"]), float(entry["y_m"]),
-                      float(entry.get("tx_power_dbm", 23.0)), tuple(entry.get("services", ())))
-        except KeyError as exc:
-            raise ScenarioError(f"missing {exc.args[0]}", str(path), where) from None
-        except (TypeError, ValueError):
-            raise ScenarioError("x_m, y_m and tx_power_dbm are numbers", str(path),
-                                where) from None
+        rsu = _rsu(entry, index, path, where)
         bad = [s for s in rsu.services if s not in SERVICES]
         if bad:
             raise ScenarioError(f"unknown service {bad[0]!r}; known: {', '.join(SERVICES)}",
@@ -70,6 +73,34 @@ def load_rsus(path: str | Path) -> list[Rsu]:
         names.add(rsu.name)
         rsus.append(rsu)
     return rsus
+
+
+def _rsu(entry: dict, index: int, path: Path, where: str) -> Rsu:
+    for key in ("name", "x_m", "y_m"):
+        if key not in entry:
+            raise ScenarioError(f"missing {key}", str(path), where)
+    numbers = {"x_m": (-1e7, 1e7), "y_m": (-1e7, 1e7), "tx_power_dbm": (-30, 33),
+               "ivi_zone_m": (1, 800)}
+    for key, (low, high) in numbers.items():
+        value = entry.get(key, 0.0 if key != "ivi_zone_m" else 500.0)
+        if isinstance(value, bool) or not isinstance(value, int | float) or not (
+                low <= value <= high):
+            raise ScenarioError(f"a number from {low:g} to {high:g}", str(path), f"{where}.{key}")
+    integers = {"speed_limit_kmh": (0, 250, 80), "intersection_id": (0, 65535, index + 1)}
+    for key, (low, high, default) in integers.items():
+        value = entry.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise ScenarioError(f"an integer from {low} to {high}", str(path), f"{where}.{key}")
+    services = entry.get("services", [])
+    if not isinstance(services, list) or not all(isinstance(s, str) for s in services):
+        raise ScenarioError("a list of service names", str(path), f"{where}.services")
+    if not isinstance(entry.get("intersection", ""), str):
+        raise ScenarioError("a SUMO traffic light id (a string)", str(path),
+                            f"{where}.intersection")
+    return Rsu(str(entry["name"]), float(entry["x_m"]), float(entry["y_m"]),
+               float(entry.get("tx_power_dbm", 23.0)), tuple(services),
+               entry.get("speed_limit_kmh", 80), float(entry.get("ivi_zone_m", 500.0)),
+               entry.get("intersection", ""), entry.get("intersection_id", index + 1))
 
 
 def positions(rsus: list[Rsu]) -> np.ndarray:

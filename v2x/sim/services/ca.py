@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from v2x.messages.layout import Layout
+from v2x.sim.services.kinds import station_id
 from v2x.sim.traffic import TrafficState
 
 T_GEN_CAM_MIN_US = 100_000
@@ -103,6 +104,8 @@ class CaService:
         self.rng = rng
         self.start_tai_us = start_tai_us
         self.slot_of: dict[str, int] = {}
+        self.vehicle_at: dict[int, str] = {}
+        """Slot -> the vehicle now holding it."""
         self.station_id: dict[int, int] = {}
         self._free: list[int] = []
         self._capacity = 0
@@ -150,13 +153,16 @@ class CaService:
                     self._grow(self._capacity * 2)
                 slot = self._free.pop()
                 self.slot_of[vid] = slot
-                self.station_id[slot] = _station_id(vid)
+                self.vehicle_at[slot] = vid
+                self.station_id[slot] = station_id(vid)
                 self._reset(slot, step_us)
                 self.added.append(slot)
             slots[i] = slot
             present.add(vid)
         for gone in [v for v in self.slot_of if v not in present]:
-            self._free.append(self.slot_of.pop(gone))
+            slot = self.slot_of.pop(gone)
+            del self.vehicle_at[slot]
+            self._free.append(slot)
         return slots
 
     def _reset(self, slot: int, step_us: int) -> None:
@@ -317,11 +323,3 @@ class CaService:
             columns[(*base, "pathDeltaTime")] = np.clip(
                 np.rint((time_prev - time_i) / 10_000), 1, 65535).astype(np.int64)
             lat_prev, lon_prev, time_prev = lat_i, lon_i, time_i
-
-
-def _station_id(vehicle_id: str) -> int:
-    """A stable 32-bit StationID for a SUMO vehicle id (FNV-1a)."""
-    value = 0x811C9DC5
-    for byte in vehicle_id.encode("utf-8"):
-        value = ((value ^ byte) * 0x01000193) & 0xFFFFFFFF
-    return value

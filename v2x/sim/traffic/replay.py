@@ -53,6 +53,14 @@ class ReplayBackend:
     def close(self) -> None:
         self._steps = None
 
+    def to_wgs84(self, x_m: np.ndarray, y_m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(latitude, longitude) of positions in the states' x/y."""
+        if self.geo is not None:
+            return self.geo.to_wgs84(x_m, y_m)
+        if self._frame is None:
+            raise SimulationError("a geo FCD has no plane before its first vehicle")
+        return self._frame.to_wgs84(x_m, y_m)
+
     def _read(self) -> Iterator[TrafficState]:
         expected_us = 0
         try:

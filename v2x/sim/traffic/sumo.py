@@ -18,7 +18,7 @@ from types import ModuleType
 import numpy as np
 
 from v2x.errors import ScenarioError, SimulationError
-from v2x.sim.traffic import TrafficState
+from v2x.sim.traffic import SignalLink, SignalState, SignalTopology, TrafficState
 from v2x.sim.traffic.netgeo import NetGeo, read_net_geo
 
 _NET_FILE = re.compile(r'<net-file\s+value="([^"]+)"')
@@ -132,6 +132,46 @@ class SumoBackend:
                              tuple(types), lat, lon)
         self._time_us += self.step_us
         return state
+
+    def to_wgs84(self, x_m: np.ndarray, y_m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(latitude, longitude) of network positions."""
+        return self.geo.to_wgs84(x_m, y_m)
+
+    def signal_topology(self, tls_id: str) -> SignalTopology:
+        sumo = self._live()
+        if tls_id not in sumo.trafficlight.getIDList():
+            known = ", ".join(sumo.trafficlight.getIDList()) or "none"
+            raise ScenarioError(f"no traffic light {tls_id!r} in the network (known: {known})",
+                                str(self.config))
+        links = []
+        for index, joined in enumerate(sumo.trafficlight.getControlledLinks(tls_id)):
+            links += [SignalLink(index, in_lane, out_lane) for in_lane, out_lane, _via in joined]
+        lanes = {lane for link in links for lane in (link.in_lane, link.out_lane)}
+        return SignalTopology(
+            tls_id, tuple(links),
+            {lane: tuple(map(tuple, sumo.lane.getShape(lane))) for lane in sorted(lanes)},
+            {lane: sumo.lane.getWidth(lane) for lane in sorted(lanes)})
+
+    def signal_states(self, tls_ids: list[str]) -> list[SignalState]:
+        light = self._live().trafficlight
+        try:
+            # the next switch is the time_us of the first state showing the new phase
+            return [SignalState(t, light.getRedYellowGreenState(t),
+                                round(light.getNextSwitch(t) * 1e6)) for t in tls_ids]
+        except Exception as exc:
+            raise SimulationError(f"SUMO traffic light query failed: {exc}") from None
+
+    def hold_vehicle(self, vehicle_id: str, stopped: bool) -> bool:
+        vehicle = self._live().vehicle
+        if vehicle_id not in vehicle.getIDList():
+            return False
+        vehicle.setSpeed(vehicle_id, 0.0 if stopped else -1.0)
+        return True
+
+    def _live(self) -> ModuleType:
+        if self._sumo is None:
+            raise SimulationError("the SUMO backend is not started")
+        return self._sumo
 
     def close(self) -> None:
         if self._sumo is not None:

@@ -88,7 +88,8 @@ def test_traffic_ending_mid_run_keeps_what_was_measured(tmp_path):
                     "0.1", "--end", "3", "--fcd-output", str(fcd), "--no-step-log", "true"],
                    check=True, capture_output=True)
     sc = scenario.load(HIGHWAY, ["scenario.duration_s=10", "scenario.warmup_s=0",
-                                 "traffic.backend=replay", f"traffic.fcd={json.dumps(str(fcd))}"])
+                                 "traffic.backend=replay", f"traffic.fcd={json.dumps(str(fcd))}",
+                                 'services.events=""'])  # no SUMO to stop a car in
     with pytest.raises(SimulationError, match="results so far"):
         run.run(sc, tmp_path / "stopped", progress=False)
     report = (tmp_path / "stopped" / "report.md").read_text()

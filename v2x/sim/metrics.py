@@ -43,10 +43,20 @@ class PrrHistogram:
                                dtype=np.int64)
 
     def add(self, distance_m: np.ndarray, outcome: np.ndarray) -> None:
-        bins = (distance_m // self.bin_m).astype(np.int64)
-        keep = bins < len(self.counts)
-        flat = bins[keep] * len(CAUSES) + outcome[keep]
-        self.counts += np.bincount(flat, minlength=self.counts.size).reshape(self.counts.shape)
+        bins = (distance_m * (1.0 / self.bin_m)).astype(np.int64)
+        flat = bins * len(CAUSES) + outcome
+        counted = np.bincount(flat, minlength=self.counts.size)
+        self.counts += counted[:self.counts.size].reshape(self.counts.shape)
+
+    def coarsen(self, factor: int) -> PrrHistogram:
+        """The same counts in bins ``factor`` times wider."""
+        wide = PrrHistogram(self.bin_m * factor, self.max_m)
+        rows = len(self.counts)
+        padded = np.zeros((-(-rows // factor) * factor, len(CAUSES)), dtype=np.int64)
+        padded[:rows] = self.counts
+        merged = padded.reshape(-1, factor, len(CAUSES)).sum(axis=1)
+        wide.counts[:] = merged[:len(wide.counts)]
+        return wide
 
     def table(self) -> list[dict]:
         """One row per bin: start, end, counted, received, PRR and each loss share."""
@@ -69,7 +79,6 @@ class Metrics:
                  grid_origin: tuple[float, float] = (0.0, 0.0), grid_cell_m: float = 25.0,
                  grid_shape: tuple[int, int] = (1, 1)) -> None:
         self.prr10 = PrrHistogram(10.0, max_distance_m)
-        self.prr20 = PrrHistogram(20.0, max_distance_m)
         self.latency = np.zeros(LATENCY_BINS + 1, dtype=np.int64)
         self.cbr = np.zeros(CBR_BINS + 1, dtype=np.int64)
         self.transmissions = 0
@@ -110,11 +119,15 @@ class Metrics:
                   latency_us: np.ndarray | None = None) -> None:
         """Outcomes of vehicle-to-vehicle/RSU links (one row per transmission and receiver)."""
         self.prr10.add(distance_m, outcome)
-        self.prr20.add(distance_m, outcome)
         if latency_us is not None:
             ok = outcome == RECEIVED
             bins = np.minimum(latency_us[ok] // LATENCY_BIN_US, LATENCY_BINS).astype(np.int64)
             self.latency += np.bincount(bins, minlength=LATENCY_BINS + 1)
+
+    @property
+    def prr20(self) -> PrrHistogram:
+        """PRR in 20 m bins (from the 10 m counts)."""
+        return self.prr10.coarsen(2)
 
     def add_cbr(self, cbr: np.ndarray) -> None:
         bins = np.clip(np.rint(np.asarray(cbr) * CBR_BINS), 0, CBR_BINS).astype(np.int64)

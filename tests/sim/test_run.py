@@ -145,3 +145,15 @@ def test_replayed_traffic_cannot_serve_spat(tmp_path, capsys):
                  "--set", "traffic.backend=replay", "--set", f"traffic.fcd={json.dumps(str(fcd))}"])
     err = capsys.readouterr().err
     assert code == 2 and "rsus.toml:rsu[0].services" in err and "libsumo" in err
+
+
+def test_modelled_security_predicts_what_real_verification_decides(tmp_path):
+    verdicts = {}
+    for mode in ("modelled", "real"):
+        sc = scenario.load(CROSSING, ["scenario.duration_s=8", f'security.mode="{mode}"',
+                                      "security.verifying_share=0.3", 'services.events=""'])
+        figures = run.run(sc, tmp_path / mode, progress=False).figures
+        verdicts[mode] = (figures["vehicle_checks"], figures["vehicle_verified"])
+    checks, verified = verdicts["real"]
+    assert checks > 100 and 0.5 * checks < verified < checks  # unknown signers at first
+    assert verdicts["modelled"] == verdicts["real"]

@@ -131,34 +131,49 @@ class Medium:
         denm = (kind == DENM) & (rx.cause == RECEIVED) & (to_vehicle | to_rsu)
         outcome = StepOutcome(len(result.transmissions), len(rx), 0, rx.rx[denm],
                               self._tag[ring[denm]], received_us[denm])
-        if not measuring:
-            self._forget_old_frames()
-            return outcome
-        v2v = from_vehicle & to_vehicle
-        self.metrics.add_links(rx.distance_m[v2v], rx.cause[v2v],
-                               received_us[v2v] - self._generated_us[ring[v2v]])
-        i2v = ~from_vehicle & to_vehicle
-        if i2v.any():
-            self.metrics.add_i2v(kind[i2v], rx.distance_m[i2v], rx.cause[i2v])
+        # verifiers learn certificates in the warm-up too; figures count once measuring
         at_rsu = from_vehicle & to_rsu
         if at_rsu.any():
-            outcome.rsu_received = self._at_rsus(rx, at_rsu, ring, received_us, kind)
-        self.metrics.add_cbr(self.network.cbr(np.flatnonzero(self.active)))
+            outcome.rsu_received = self._at_rsus(rx, at_rsu, ring, received_us, kind, measuring)
+        checking = to_vehicle & (rx.cause == RECEIVED) & self.security.verifying[rx.rx]
+        if checking.any():
+            checked = self.security.verify_at_vehicles(
+                rx.rx[checking], rx.tx[checking], self._carries[ring[checking]],
+                self._frames_of(rx.packet[checking]), received_us[checking])
+            if measuring:
+                self.metrics.add_vehicle_verifications(checked.verified, checked.latency_us)
+        if measuring:
+            v2v = from_vehicle & to_vehicle
+            self.metrics.add_links(rx.distance_m[v2v], rx.cause[v2v],
+                                   received_us[v2v] - self._generated_us[ring[v2v]])
+            i2v = ~from_vehicle & to_vehicle
+            if i2v.any():
+                self.metrics.add_i2v(kind[i2v], rx.distance_m[i2v], rx.cause[i2v])
+            self.metrics.add_cbr(self.network.cbr(np.flatnonzero(self.active)))
+            self.metrics.verifier_us += (int(np.count_nonzero(
+                self.security.verifying[:plan.vehicles] & self.active[:plan.vehicles]))
+                * subframes * 1000)
         self._forget_old_frames()
         return outcome
 
+    def _frames_of(self, packets: np.ndarray) -> list[bytes] | None:
+        """The signed bytes of ``packets`` (real security only)."""
+        if self.security.mode != "real":
+            return None
+        return [self._frames.get(int(p), b"") for p in packets]
+
     def _at_rsus(self, rx, at_rsu: np.ndarray, ring: np.ndarray, received_us: np.ndarray,
-                 kind: np.ndarray) -> int:
+                 kind: np.ndarray, measuring: bool) -> int:
         """RSUs verify what they received from vehicles; CAMs feed coverage, gaps and age."""
         rsu = rx.rx[at_rsu] - self.vehicle_slots
         sender = rx.tx[at_rsu]
         got = rx.cause[at_rsu] == RECEIVED
         carries = self._carries[ring[at_rsu]] & got
-        frames = None
-        if self.security.mode == "real":
-            frames = [self._frames.get(int(p), b"") for p in rx.packet[at_rsu][got]]
-        checked = self.security.verify_at_rsus(rsu[got], sender[got], carries[got], frames,
+        checked = self.security.verify_at_rsus(rsu[got], sender[got], carries[got],
+                                               self._frames_of(rx.packet[at_rsu][got]),
                                                received_us[at_rsu][got])
+        if not measuring:
+            return 0
         verified = np.zeros(len(rsu), dtype=bool)
         verified[got] = checked.verified
         np.add.at(self.metrics.rsu_busy_us, rsu[got], checked.latency_us)

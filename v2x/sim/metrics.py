@@ -101,6 +101,11 @@ class Metrics:
         self.grid_sent = np.zeros((rsu_count, *grid_shape), dtype=np.int64)
         self.grid_received = np.zeros((rsu_count, *grid_shape), dtype=np.int64)
         self.measured_us = 0
+        self.vehicle_checked = 0
+        self.vehicle_verified = 0
+        self.vehicle_busy_us = 0.0
+        self.verifier_us = 0
+        """Time verifying vehicles spent on the road (vehicle-microseconds)."""
 
     def add_transmissions(self, sizes: np.ndarray, kinds: np.ndarray) -> None:
         self.transmissions += len(sizes)
@@ -123,6 +128,12 @@ class Metrics:
             ok = outcome == RECEIVED
             bins = np.minimum(latency_us[ok] // LATENCY_BIN_US, LATENCY_BINS).astype(np.int64)
             self.latency += np.bincount(bins, minlength=LATENCY_BINS + 1)
+
+    def add_vehicle_verifications(self, verified: np.ndarray, busy_us: np.ndarray) -> None:
+        """Checks done by the verifying vehicles: how many, how many passed, their cost."""
+        self.vehicle_checked += len(verified)
+        self.vehicle_verified += int(np.count_nonzero(verified))
+        self.vehicle_busy_us += float(np.sum(busy_us))
 
     @property
     def prr20(self) -> PrrHistogram:

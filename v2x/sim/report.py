@@ -166,6 +166,16 @@ def write_plots(folder: Path, metrics: Metrics) -> list[Path]:
     return paths
 
 
+def _vehicle_verification_section(metrics: Metrics, share: float) -> list[str]:
+    vehicle_s = max(metrics.verifier_us / 1e6, 1e-9)
+    return ["", f"## On-board verification ({share:.0%} of vehicles verify)", "",
+            "| messages checked per vehicle /s | verified | verification core load per "
+            "vehicle |", "|---|---|---|",
+            f"| {metrics.vehicle_checked / vehicle_s:.0f} | "
+            f"{metrics.vehicle_verified / metrics.vehicle_checked:.3f} | "
+            f"{metrics.vehicle_busy_us / max(metrics.verifier_us, 1):.3f} |"]
+
+
 def _messages_section(metrics: Metrics) -> list[str]:
     seconds = max(metrics.measured_us / 1e6, 1e-9)
     lines = ["", "## Messages", "", "| kind | sent /s | mean size on air [B] |", "|---|---|---|"]
@@ -237,6 +247,8 @@ def summary(metrics: Metrics) -> dict[str, float]:
         "range_prr_0.90_m": distance_at(table, 0.90),
         "latency_p50_ms": percentile_of_histogram(metrics.latency, LATENCY_BIN_US / 1000, 0.5),
         "latency_p99_ms": percentile_of_histogram(metrics.latency, LATENCY_BIN_US / 1000, 0.99),
+        "vehicle_checks": metrics.vehicle_checked,
+        "vehicle_verified": metrics.vehicle_verified,
         "cbr_mean": float((np.arange(len(metrics.cbr)) / (len(metrics.cbr) - 1) * metrics.cbr
                            ).sum() / max(metrics.cbr.sum(), 1)),
     }
@@ -289,6 +301,8 @@ def write_run(folder: Path, scenario: Any, metrics: Metrics, rsu_names: list[str
             lines.append(f"| {rsu} | {metrics.rsu_received[i] / seconds:.0f} | "
                          f"{metrics.rsu_verified[i] / seconds:.0f} | "
                          f"{metrics.rsu_busy_us[i] / max(metrics.measured_us, 1):.3f} |")
+    if metrics.vehicle_checked:
+        lines += _vehicle_verification_section(metrics, scenario.get("security.verifying_share"))
     lines += _messages_section(metrics)
     if events:
         lines += _events_section(events)

@@ -66,6 +66,8 @@ KEYS = {
     },
     "security": {
         "mode": Key(str, "modelled", "security of the messages", choices=MODES),
+        "verifying_share": Key(float, 0.05, "share of vehicles that verify what they receive",
+                               low=0.0, high=1.0),
     },
     "metrics": {
         "max_distance_m": Key(float, 1000.0, "largest distance in the PRR tables", low=10),
@@ -170,7 +172,7 @@ def run(sc: Scenario, out: str | Path, *, force: bool = False,
     metrics = _metrics(sc, rsu_xy)
     security = SecurityModel(sc.get("security.mode"), plan.total, len(rsus),
                              engine.rng("security"), engine.start_tai_us, backend.to_wgs84,
-                             plan.roadside)
+                             plan.roadside, sc.get("security.verifying_share"))
     medium = Medium(radio_config(sc, step_us // 1000), plan, rsu_xy,
                     np.array([r.tx_power_dbm for r in rsus]), engine.rng, metrics, security)
     ca = CaService(engine.rng("ca"), engine.start_tai_us)

@@ -11,6 +11,9 @@
 * ``real``: every station has an authorization ticket of a simulated PKI (root -> AA -> AT) and
   signs its messages with ``v2x.security.sign``; RSUs verify the real bytes with
   ``v2x.security.verify`` and their own trust store.
+
+In both secured modes a sampled share of vehicles (``verifying_share``, drawn when a vehicle
+appears) verifies everything it receives the same way, for the on-board verification load.
 """
 
 from __future__ import annotations
@@ -95,7 +98,8 @@ class SecurityModel:
     """Applies one security mode to the CAM traffic of a run."""
 
     def __init__(self, mode: str, n_slots: int, n_rsus: int, rng: np.random.Generator,
-                 start_tai_us: int, to_wgs84=None, roadside: range = range(0)) -> None:
+                 start_tai_us: int, to_wgs84=None, roadside: range = range(0),
+                 verifying_share: float = 0.0) -> None:
         if mode not in MODES:
             raise ScenarioError(f"unknown mode {mode!r}; known: {', '.join(MODES)}", "scenario",
                                 "security.mode")
@@ -112,16 +116,25 @@ class SecurityModel:
         self.overhead_denm = 0
         self.last_certificate_us = np.full(n_slots, -np.inf)
         self.rsu_knows = np.zeros((n_rsus, n_slots), dtype=bool)
+        self.verifying_share = verifying_share if mode != "off" else 0.0
+        self.verifying = np.zeros(n_slots, dtype=bool)
+        """Vehicles that verify what they receive (sampled when a vehicle takes its slot)."""
+        self.generation = np.zeros(n_slots, dtype=np.int64)
+        """How many vehicles a slot has held: a vehicle knows (sender, generation) pairs."""
+        self._vehicle_knows: dict[int, set[tuple[int, int]]] = {}
+        self._vehicle_stores: dict[int, TrustStore] = {}
         self.signers: dict[int, Signer] = {}
         self.stores: list[TrustStore] = []
         if mode != "off":
             self.pki = SimPki(rng)
             self._measure_overheads()
         if mode == "real":
-            for _ in range(n_rsus):
-                store = TrustStore(TrustPolicy(roots=(self.pki.root,)))
-                store.learn(self.pki.aa)
-                self.stores.append(store)
+            self.stores = [self._store() for _ in range(n_rsus)]
+
+    def _store(self) -> TrustStore:
+        store = TrustStore(TrustPolicy(roots=(self.pki.root,)))
+        store.learn(self.pki.aa)
+        return store
 
     def _measure_overheads(self) -> None:
         """Exact SPDU overheads: sign a payload once with a certificate and once with a digest."""
@@ -138,8 +151,12 @@ class SecurityModel:
         """Slots that now hold another vehicle: forget what RSUs knew of the previous one."""
         self.last_certificate_us[slots] = -np.inf
         self.rsu_knows[:, slots] = False
+        self.generation[slots] += 1
+        self.verifying[slots] = self.rng.random(len(slots)) < self.verifying_share
         for slot in slots.tolist():
             self.signers.pop(slot, None)
+            self._vehicle_knows.pop(slot, None)
+            self._vehicle_stores.pop(slot, None)
 
     def secure(self, slots: np.ndarray, payloads: list[bytes], now_us: np.ndarray,
                kinds: np.ndarray | None = None, xy: np.ndarray | None = None
@@ -204,6 +221,38 @@ class SecurityModel:
                     verified[i] = True
                 except VerificationError:
                     verified[i] = False
+        return Verification(verified, self._cost(carries, verified))
+
+    def verify_at_vehicles(self, receiver: np.ndarray, sender: np.ndarray, carries: np.ndarray,
+                           frames: list[bytes] | None, time_us: np.ndarray) -> Verification:
+        """Verify receptions at verifying vehicles, as ``verify_at_rsus`` does at RSUs."""
+        count = len(receiver)
+        verified = np.zeros(count, dtype=bool)
+        if self.mode == "off":
+            return Verification(verified, np.zeros(count))
+        generation = self.generation[sender]
+        for i, (rx, tx, known_tx, include) in enumerate(zip(
+                receiver.tolist(), sender.tolist(), generation.tolist(), carries.tolist(),
+                strict=True)):
+            if self.mode == "modelled":
+                known = self._vehicle_knows.setdefault(rx, set())
+                if include:
+                    known.add((tx, known_tx))
+                verified[i] = (tx, known_tx) in known
+                continue
+            store = self._vehicle_stores.get(rx)
+            if store is None:
+                store = self._vehicle_stores[rx] = self._store()
+            self.clock.tai_us = self.start_tai_us + int(time_us[i])
+            try:
+                verify(frames[i], trust=store, clock=self.clock)
+                verified[i] = True
+            except VerificationError:
+                verified[i] = False
+        return Verification(verified, self._cost(carries, verified))
+
+    def _cost(self, carries: np.ndarray, verified: np.ndarray) -> np.ndarray:
+        """Processing time of each check (the cost table; nothing for an unknown signer)."""
         mean = np.where(carries, COSTS["verify_certificate_us"], COSTS["verify_digest_us"])
-        latency = mean * (1 + COSTS["jitter"] * self.rng.standard_normal(count))
-        return Verification(verified, np.maximum(latency, 0.0) * (verified | carries))
+        latency = mean * (1 + COSTS["jitter"] * self.rng.standard_normal(len(carries)))
+        return np.maximum(latency, 0.0) * (verified | carries)

@@ -53,6 +53,17 @@ def test_bad_rsu_entries_are_named(tmp_path, entry, key):
     assert caught.value.path == f"{path}:{key}"
 
 
+@pytest.mark.parametrize("text, key", [
+    ("rsu = [1, 2]\n", "rsu"), ("[rsu]\nname = 'A'\n", "rsu"), ("[[rsux]]\n", "rsux"),
+    ("[[rsu]\n", ""),
+])
+def test_files_that_are_not_rsu_tables(tmp_path, text, key):
+    path = write(tmp_path, "rsus.toml", text)
+    with pytest.raises(ScenarioError) as caught:
+        load_rsus(path)
+    assert caught.value.path == (f"{path}:{key}" if key else str(path))
+
+
 def test_events_with_defaults(tmp_path):
     path = write(tmp_path, "events.toml", '''
 [[event]]

@@ -22,11 +22,11 @@ rsu = "RSU-km1.5"
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 from v2x.errors import ScenarioError
+from v2x.sim.scenario import read_tables
 
 EVENT_KINDS = {"stopped-vehicle": (94, 2), "hazard": (10, 0)}
 """Event kind -> (causeCode, subCauseCode) of EN 302 637-3 / TS 102 894-2: stationaryVehicle
@@ -70,17 +70,8 @@ _STRINGS = ("kind", "vehicle", "rsu")
 def load_events(path: str | Path, rsu_names: list[str]) -> list[Event]:
     """The events of an ``events.toml``; ScenarioError names the file and the faulty entry."""
     path = Path(path)
-    try:
-        data = tomllib.loads(path.read_text("utf-8"))
-    except OSError as exc:
-        raise ScenarioError(f"cannot read: {exc.strerror}", str(path)) from None
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ScenarioError(f"not TOML: {exc}", str(path)) from None
-    unknown = set(data) - {"event"}
-    if unknown:
-        raise ScenarioError("only [[event]] tables belong here", str(path), sorted(unknown)[0])
     events = []
-    for index, entry in enumerate(data.get("event", [])):
+    for index, entry in enumerate(read_tables(path, "event")):
         where = f"event[{index}]"
         extra = set(entry) - set(_NUMBERS) - set(_INTEGERS) - set(_STRINGS)
         if extra:

@@ -125,6 +125,25 @@ def load(folder: str | Path, overrides: Iterable[str] = (), *, seed: int | None 
     return Scenario(path.parent, values, origin)
 
 
+def read_tables(path: str | Path, name: str) -> list[dict[str, Any]]:
+    """The ``[[name]]`` tables of a scenario data file (``rsus.toml``, ``events.toml``);
+    ScenarioError names the file and what is wrong with it."""
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text("utf-8"))
+    except OSError as exc:
+        raise ScenarioError(f"cannot read: {exc.strerror}", str(path)) from None
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ScenarioError(f"not TOML: {exc}", str(path)) from None
+    unknown = set(data) - {name}
+    if unknown:
+        raise ScenarioError(f"only [[{name}]] tables belong here", str(path), sorted(unknown)[0])
+    tables = data.get(name, [])
+    if not isinstance(tables, list) or not all(isinstance(t, dict) for t in tables):
+        raise ScenarioError(f"write [[{name}]] tables", str(path), name)
+    return tables
+
+
 def _read_with_extends(path: Path, chain: tuple[Path, ...]) -> tuple[dict, dict[str, Path]]:
     if path in chain:
         raise ScenarioError("extends itself through " + " -> ".join(p.name for p in chain),

@@ -16,13 +16,13 @@ intersection_id = 1     # spatem/mapem: J2735 IntersectionID (default: the RSU's
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from v2x.errors import ScenarioError
+from v2x.sim.scenario import read_tables
 
 SERVICES = ("ivim", "spatem", "mapem", "denm-relay")
 _KEYS = {"name", "x_m", "y_m", "tx_power_dbm", "services", "speed_limit_kmh", "ivi_zone_m",
@@ -47,18 +47,9 @@ class Rsu:
 def load_rsus(path: str | Path) -> list[Rsu]:
     """The RSUs of an ``rsus.toml``; ScenarioError names the file and the faulty entry."""
     path = Path(path)
-    try:
-        data = tomllib.loads(path.read_text("utf-8"))
-    except OSError as exc:
-        raise ScenarioError(f"cannot read: {exc.strerror}", str(path)) from None
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ScenarioError(f"not TOML: {exc}", str(path)) from None
-    unknown = set(data) - {"rsu"}
-    if unknown:
-        raise ScenarioError("only [[rsu]] tables belong here", str(path), sorted(unknown)[0])
     rsus = []
     names = set()
-    for index, entry in enumerate(data.get("rsu", [])):
+    for index, entry in enumerate(read_tables(path, "rsu")):
         where = f"rsu[{index}]"
         extra = set(entry) - _KEYS
         if extra:

@@ -191,8 +191,7 @@ def run(sc: Scenario, out: str | Path, *, force: bool = False,
                 traffic = backend.step()
                 measuring = traffic.time_us >= warmup_us
                 batch = ca.step(traffic, step_us)
-                slots = np.fromiter((ca.slot_of[v] for v in traffic.ids), dtype=np.int64,
-                                    count=len(traffic))
+                slots = ca.slots
                 if len(slots) and slots.max() >= capacity:
                     raise SimulationError(f"more than {capacity} vehicles at once; raise "
                                           "metrics.max_vehicles")

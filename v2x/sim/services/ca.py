@@ -112,6 +112,8 @@ class CaService:
         self._layouts: dict[int | None, Layout] = {}
         self.added: list[int] = []
         """Slots given to vehicles that appeared in the last step."""
+        self.slots = np.zeros(0, dtype=np.int64)
+        """The slot of each vehicle of the last step's traffic state (same order)."""
         self._grow(256)
 
     def _grow(self, capacity: int) -> None:
@@ -178,7 +180,7 @@ class CaService:
 
     def step(self, state: TrafficState, step_us: int) -> CamBatch:
         """Apply the generation rules at this traffic step and build the CAMs they call for."""
-        slots = self._slots(state, step_us)
+        slots = self.slots = self._slots(state, step_us)
         now = state.time_us + self.phase_us[slots]
         elapsed = now - self.last_cam_us[slots]
         first = ~np.isfinite(self.last_cam_us[slots])

@@ -56,8 +56,8 @@ KEYS = {
         "mcs": Key(int, 9, "modulation and coding scheme", low=0, high=20),
         "keep_probability": Key(float, 0.0, "SB-SPS probability of keeping resources", low=0,
                                 high=0.8),
-        "batch_subframes": Key(int, 10, "subframes processed together (1..10 keep the "
-                               "validation)", low=1, high=100),
+        "batch_subframes": Key(int, 100, "subframes the radio solves together (speed only: "
+                               "the MAC stays exact to 1 ms)", low=1, high=100),
     },
     "services": {
         "cam": Key(bool, True, "vehicles run the CA service"),

@@ -97,3 +97,18 @@ def test_tabulated_model_matches_the_formula():
     table = TabulatedPathLoss(model)
     d = np.geomspace(1.0, 5000.0, 2000)
     assert np.max(np.abs(table.loss_db(d) - model.loss_db(d))) < 0.01
+
+
+@pytest.mark.parametrize("model", [WinnerB1Los(frequency_hz=5.91e9, environment_height_m=0.0),
+                                   Tr37885Highway(), TunnelTwoZone(extra_db_per_m=0.02)])
+def test_bit_indexed_table_matches_the_formula(model):
+    table = TabulatedPathLoss(model)
+    d = np.geomspace(3.0, 3000.0, 20_000).astype(np.float32)
+    out = np.empty(d.size, dtype=np.float32)
+    table.loss_db_into(d, out, np.empty(d.size, dtype=np.int32))
+    exact = model.loss_db(d.astype(np.float64))
+    if isinstance(model, WinnerB1Los):          # the two branches meet within 0.1 dB
+        away = np.abs(d - model.breakpoint_m) > 0.01 * model.breakpoint_m
+        exact, out = exact[away], out[away]
+    assert np.max(np.abs(out - exact)) < 0.03
+    assert np.mean(np.abs(out - exact)) < 0.005

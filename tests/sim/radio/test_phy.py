@@ -58,3 +58,21 @@ def test_threshold_model_and_registry():
         phy.bler_curve("nope")
     for curve in phy.BLER_CURVES.values():
         assert "R1-160284" in curve.source
+
+
+@pytest.mark.parametrize("name", ["r1-160284-190B-qpsk-r0.7", "r1-160284-190B-qpsk-r0.5",
+                                  "threshold:3"])
+def test_bler_thresholds_follow_the_curve(name):
+    curve = phy.bler_curve(name)
+    table = phy.BlerThresholds(curve)
+    sinr_db = np.linspace(-20.0, 40.0, 60_001)
+    sinr_db = sinr_db[np.abs(sinr_db - 3.0) > 0.01]          # away from the threshold's step
+    lin = (10.0 ** (sinr_db / 10.0)).astype(np.float32)
+    out = np.empty(lin.size, dtype=np.uint32)
+    table.into(lin, out, np.empty(lin.size, dtype=np.int32))
+    assert np.max(np.abs(out / 2.0**32 - curve(sinr_db))) < 1e-3
+    # flat outside the table: lost for sure far below, floor far above
+    edge = np.array([1e-6, 1e6], dtype=np.float32)
+    table.into(edge, out[:2], np.empty(2, dtype=np.int32))
+    assert out[0] / 2.0**32 == pytest.approx(float(curve(-60.0)), abs=1e-6)
+    assert out[1] / 2.0**32 == pytest.approx(float(curve(60.0)), abs=1e-6)

@@ -45,3 +45,22 @@ def test_config_is_checked():
         shadowing.ShadowingConfig(decorrelation_m=0.0)
     with pytest.raises(ValueError):
         shadowing.ShadowingConfig(displacement="teleport")
+
+
+def test_box_muller_normals():
+    z = shadowing.standard_normal(np.random.default_rng(4), 400_001)
+    assert z.dtype == np.float32 and z.size == 400_001
+    assert abs(float(z.mean())) < 0.01
+    assert float(z.std()) == pytest.approx(1.0, abs=0.01)
+    assert float(np.mean(np.abs(z) > 2.0)) == pytest.approx(0.0455, abs=0.002)
+    assert float(np.mean(z ** 4)) == pytest.approx(3.0, abs=0.1)
+
+
+def test_in_place_step_is_the_ar1_step():
+    cfg = shadowing.ShadowingConfig(sigma_db=3.0, decorrelation_m=25.0)
+    values = shadowing.initial(np.random.default_rng(5), 1000, cfg)
+    delta = np.linspace(0.0, 50.0, 1000, dtype=np.float32)
+    expected = shadowing.advance(values, delta, cfg, np.random.default_rng(6))
+    got = values.copy()
+    shadowing.advance_inplace(got, delta.copy(), cfg, np.random.default_rng(6))
+    assert np.allclose(got, expected, atol=1e-5)

@@ -90,3 +90,28 @@ def test_config_is_checked():
         SpsConfig(keep_probability=0.9)
     with pytest.raises(ValueError):
         SpsConfig(t1=5)
+
+
+def test_candidates_stay_in_a_short_selection_window():
+    config = SpsConfig(t1=2, t2=20)
+    memory = memory_with(np.full((100, S), -np.inf, dtype=np.float32), config=config)
+    y, _ = select_many(memory, now=431, draws=3000, seed=8)
+    assert y.min() >= 433 and y.max() <= 451
+    assert np.unique(y).size == 19
+
+
+def test_record_voids_what_a_transmitting_ue_did_not_monitor():
+    config = SpsConfig()
+    memory = SensingMemory(2, S, config)
+    rssi = np.ones((2, 100, S), dtype=np.float32)
+    sci = np.full((2, 100, S), -80.0, dtype=np.float32)
+    sending = np.zeros((2, 100), dtype=bool)
+    sending[0, 7] = True
+    memory.record(300, rssi, sci, sending)
+    assert memory.rssi_mw[0, 307].tolist() == [0.0] * S
+    assert np.all(np.isneginf(memory.sci_rsrp_dbm[0, 7]))
+    assert memory.transmitted[0, 307] and memory.sent_in_phase[0, 7]
+    assert memory.rssi_mw[1, 307].tolist() == [1.0] * S
+    total, count = memory.phase_sums(np.array([0, 1]))
+    assert count[0, 7] == 9 and count[1, 7] == 10
+    assert total[0, 7, 0] == 0.0 and total[1, 7, 0] == 1.0

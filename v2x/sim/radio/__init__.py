@@ -5,11 +5,14 @@ One module, one job:
 * ``pathloss`` - path-loss presets as a registry (WINNER+ B1 LOS/NLOS, TR 37.885 highway, free
   space, log-distance, tunnel); ``TabulatedPathLoss`` for the hot path.
 * ``shadowing`` - log-normal shadowing with Gudmundson spatial decorrelation (AR(1) per link).
-* ``phy`` - noise, sub-channel layout, transport block sizes, SINR → BLER tables, ``LossCause``.
-* ``sidelink`` - LTE-V2X mode 4 sensing-based semi-persistent scheduling (TS 36.213 §14.1.1.6).
+* ``phy`` - noise, sub-channel layout, transport block sizes, SINR → BLER tables
+  (``BlerThresholds`` for the hot path), ``LossCause``.
+* ``sidelink`` - LTE-V2X mode 4 sensing-based semi-persistent scheduling (TS 36.213 §14.1.1.6):
+  the sensing memory and the selection (steps 4-9) as a function of a UE's sensing.
 * ``channel`` - channel busy ratio over 100 ms (TS 36.214 §5.1.30).
 * ``links`` - neighbour links within range (spatial grid, Verlet list; never N×N).
-* ``network`` - ``SidelinkNetwork``: one numpy step per subframe batch for the whole fleet.
+* ``network`` - ``SidelinkNetwork``: the whole fleet, one numpy pass per window of up to 100
+  subframes, the MAC exact to the subframe (selections sense on demand what preceded them).
 """
 
 from v2x.sim.radio.network import (

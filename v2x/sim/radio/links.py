@@ -2,12 +2,15 @@
 
 Link computations never form an N×N matrix (DESIGN.md principle 9): the pairs closer than
 ``range_m + margin_m`` are found on a uniform grid (a few ``searchsorted`` calls), kept as a
-compressed sparse row list by transmitter, and rebuilt only when some vehicle has moved more
-than ``margin_m / 2`` since the last build or the set of active vehicles changed (the classic
-Verlet-list rule, so no pair closer than ``range_m`` is ever missed). At every position update
-each link gets its distance, its path loss from a ``TabulatedPathLoss`` and one AR(1) shadowing
-step (``shadowing.advance``); shadowing is reciprocal (one value per unordered pair) and carried
-across rebuilds for links that persist. Links farther than ``range_m`` have zero gain.
+compressed sparse row list (each link twice: forward entries in link order, backward ones
+sorted by their second vehicle; a vehicle's row is one segment of each), and rebuilt only when some
+vehicle has moved more than ``margin_m / 2`` since the last build or the set of active vehicles
+changed (the classic Verlet-list rule, so no pair closer than ``range_m`` is ever missed). At
+every position update each link gets its distance, its path loss from a ``TabulatedPathLoss``
+and one AR(1) shadowing step (``shadowing.advance_inplace``), all in float32; shadowing is
+reciprocal (one value per unordered pair) and carried across rebuilds for links that persist.
+Links farther than ``range_m`` have zero gain. ``keys`` (first·n + second, sorted) finds the
+link of a pair by binary search.
 
 ``wrap_x_m`` closes the x axis into a ring of that length (the validation's endless highway).
 """
@@ -88,11 +91,30 @@ def pairs_within(xy: np.ndarray, radius_m: float,
         i = np.concatenate(firsts)
         j = np.concatenate(seconds)
     dxv = _wrap(x[i] - x[j], wrap_x_m)
-    close = np.hypot(dxv, y[i] - y[j]) <= radius_m
+    close = np.flatnonzero(np.hypot(dxv, y[i] - y[j]) <= radius_m)
     i, j = i[close], j[close]
-    lo_, hi_ = np.minimum(i, j), np.maximum(i, j)
-    order = np.lexsort((hi_, lo_))
-    return lo_[order], hi_[order]
+    keys = np.sort(np.minimum(i, j) * n + np.maximum(i, j))
+    return np.divmod(keys, n)
+
+
+def segments(f_ptr: np.ndarray, b_ptr: np.ndarray,
+             vehicles: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Interleaved (forward, backward) segments of the listed vehicles' rows of two CSR
+    blocks: (starts, counts), each 2·len(vehicles) long."""
+    starts = np.empty(2 * vehicles.size, dtype=np.int64)
+    counts = np.empty(2 * vehicles.size, dtype=np.int64)
+    starts[0::2] = f_ptr[vehicles]
+    counts[0::2] = f_ptr[vehicles + 1] - starts[0::2]
+    starts[1::2] = b_ptr[vehicles]
+    counts[1::2] = b_ptr[vehicles + 1] - starts[1::2]
+    return starts, counts
+
+
+def _stable_order(values: np.ndarray, n: int) -> np.ndarray:
+    """Stable argsort of integers in [0, n) (a radix sort when they fit 16 bits)."""
+    if n <= np.iinfo(np.uint16).max:
+        return np.argsort(values.astype(np.uint16), kind="stable")
+    return np.argsort(values, kind="stable")
 
 
 class LinkTable:
@@ -112,13 +134,17 @@ class LinkTable:
         self.rebuilds = 0
         empty_i = np.zeros(0, dtype=np.int64)
         self.first, self.second = empty_i, empty_i
+        self.keys = empty_i
+        self.version = 0
         self.shadow_db = np.zeros(0, dtype=np.float32)
-        self._base = np.zeros(0, dtype=np.float64)
         self.distance_m = np.zeros(0, dtype=np.float32)
         self.gain_lin = np.zeros(0, dtype=np.float32)
-        self.indptr = np.zeros(n_vehicles + 1, dtype=np.int64)
+        self.f_ptr = np.zeros(n_vehicles + 1, dtype=np.int64)
+        self.b_ptr = np.zeros(n_vehicles + 1, dtype=np.int64)
+        self.perm = empty_i
         self.neighbour = empty_i
         self.link_of = empty_i
+        self.row_of = empty_i
         self.odometer_m = np.zeros(n_vehicles, dtype=np.float64)
         self._xy: np.ndarray | None = None
         self._xy_at_build: np.ndarray | None = None
@@ -131,15 +157,18 @@ class LinkTable:
         active = (np.ones(self.n, dtype=bool) if active is None
                   else np.asarray(active, dtype=bool).copy())
         active &= np.isfinite(xy).all(axis=1)
+        moved = np.zeros(self.n, dtype=np.float64)
         if self._xy is not None:
             step = xy - self._xy
             step[:, 0] = _wrap(step[:, 0], self.wrap_x_m)
             moved = np.hypot(step[:, 0], step[:, 1])
-            self.odometer_m += np.where(np.isfinite(moved), moved, 0.0)
+            moved = np.where(np.isfinite(moved), moved, 0.0)
+            self.odometer_m += moved
         self._xy = xy
         if self._needs_rebuild(xy, active):
             self._rebuild(xy, active)
-        self._refresh(xy)
+        self._refresh(xy, moved.astype(np.float32))
+        self.version += 1
 
     def _needs_rebuild(self, xy: np.ndarray, active: np.ndarray) -> bool:
         if self._xy_at_build is None or not np.array_equal(active, self._active_at_build):
@@ -156,57 +185,97 @@ class LinkTable:
         keys = first * self.n + second
         old_keys = self.first * self.n + self.second
         shadow_db = shadow.initial(self.rng, keys.size, self.shadowing)
-        base = self.odometer_m[first] + self.odometer_m[second]
         distance = np.full(keys.size, np.nan, dtype=np.float32)
         if old_keys.size and keys.size:
             pos = np.minimum(np.searchsorted(old_keys, keys), old_keys.size - 1)
             kept = old_keys[pos] == keys
             shadow_db[kept] = self.shadow_db[pos[kept]]
-            base[kept] = self._base[pos[kept]]
             distance[kept] = self.distance_m[pos[kept]]
         self.first, self.second = first, second
-        self.shadow_db, self._base = shadow_db, base
+        self.keys = keys
+        self.shadow_db = shadow_db
         self.distance_m = distance
-        src = np.concatenate([first, second])
-        dst = np.concatenate([second, first])
-        link = np.concatenate([np.arange(keys.size), np.arange(keys.size)])
-        order = np.argsort(src, kind="stable")
-        self.neighbour = dst[order]
-        self.link_of = link[order]
-        self.indptr = np.concatenate([[0], np.cumsum(np.bincount(src, minlength=self.n))])
+        # Entries: every link twice, forward (row = first) in link order, then backward
+        # (row = second) sorted by second; each block is a CSR by row.
+        m = keys.size
+        perm = _stable_order(second, self.n)
+        self.perm = perm
+        self.f_ptr = np.searchsorted(first, np.arange(self.n + 1))
+        self.b_ptr = m + np.concatenate([[0], np.cumsum(np.bincount(second, minlength=self.n))])
+        self.neighbour = np.concatenate([second, first[perm]])
+        self.link_of = np.concatenate([np.arange(m), perm])
+        self.row_of = np.concatenate([first, second[perm]])
         self._xy_at_build = xy.copy()
         self._active_at_build = active.copy()
         self.rebuilds += 1
 
-    def _refresh(self, xy: np.ndarray) -> None:
-        i, j = self.first, self.second
-        dx = _wrap(xy[i, 0] - xy[j, 0], self.wrap_x_m)
-        distance = np.hypot(dx, xy[i, 1] - xy[j, 1]).astype(np.float32)
-        if self.shadowing.sigma_db > 0 and i.size:
+    def _refresh(self, xy: np.ndarray, moved: np.ndarray) -> None:
+        """Distance, shadowing step and gain of every listed link, in float32.
+
+        Coordinates are taken relative to the fleet's lower-left corner before the float32
+        conversion (millimetre resolution over 100 km). With ``"endpoints"`` displacement the
+        AR(1) step of a link uses how far both ends moved since the previous update.
+        """
+        m = self.first.size
+        previous = self.distance_m
+        if previous.size != m:
+            previous = np.full(m, np.nan, dtype=np.float32)
+        self.distance_m = np.empty(m, dtype=np.float32)
+        self.gain_lin = np.empty(m, dtype=np.float32)
+        if m == 0:
+            return
+        finite = np.isfinite(xy).all(axis=1)
+        origin = xy[finite].min(axis=0) if np.any(finite) else np.zeros(2)
+        if self.wrap_x_m is not None:
+            origin[0] = 0.0
+        local = np.where(finite[:, None], xy - origin, 0.0).astype(np.float32)
+        x, y = np.ascontiguousarray(local[:, 0]), np.ascontiguousarray(local[:, 1])
+        flat = bool(np.all(y == y[0]))
+        self._refresh_slice(slice(0, m), self.rng, x, y, flat, moved, previous)
+
+    def _refresh_slice(self, sl: slice, rng: np.random.Generator, x: np.ndarray,
+                       y: np.ndarray, flat: bool, moved: np.ndarray,
+                       previous: np.ndarray) -> None:
+        i, j = self.first[sl], self.second[sl]
+        distance = self.distance_m[sl]
+        np.subtract(np.take(x, i), np.take(x, j), out=distance)
+        if self.wrap_x_m is not None:
+            length = np.float32(self.wrap_x_m)
+            turns = np.multiply(distance, np.float32(1.0) / length)
+            np.round(turns, out=turns)
+            turns *= length
+            distance -= turns
+        if flat:
+            np.abs(distance, out=distance)
+        else:
+            np.hypot(distance, np.take(y, i) - np.take(y, j), out=distance)
+        if self.shadowing.sigma_db > 0:
             if self.shadowing.displacement == "endpoints":
-                travelled = self.odometer_m[i] + self.odometer_m[j]
-                delta = travelled - self._base
-                self._base = travelled
+                delta = np.take(moved, i)
+                delta += np.take(moved, j)
             else:
-                delta = np.nan_to_num(np.abs(distance - self.distance_m), nan=0.0)
-            moved = delta > 0
-            if np.any(moved):
-                idx = np.flatnonzero(moved)
-                self.shadow_db[idx] = shadow.advance(self.shadow_db[idx], delta[idx],
-                                                     self.shadowing, self.rng)
-        self.distance_m = distance
-        gain_db = self.shadow_db - self.pathloss.loss_db(distance)
-        gain = np.power(np.float32(10.0), gain_db * np.float32(0.1))
-        gain[distance > self.range_m] = 0.0
-        self.gain_lin = gain.astype(np.float32, copy=False)
+                delta = np.nan_to_num(np.abs(distance - previous[sl]), nan=0.0)
+            if np.any(delta > 0):
+                shadow.advance_inplace(self.shadow_db[sl], delta, self.shadowing, rng)
+        gain = self.gain_lin[sl]
+        self.pathloss.loss_db_into(distance, gain, np.empty(gain.size, dtype=np.int32))
+        np.subtract(self.shadow_db[sl], gain, out=gain)
+        gain *= np.float32(math.log(10.0) / 10.0)
+        np.exp(gain, out=gain)
+        gain *= distance <= np.float32(self.range_m)
 
     # -- queries --------------------------------------------------------------------------------
+    def rows(self, vehicles: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The entries of each vehicle's row (its neighbours), as two segments per vehicle
+        (forward, backward): (starts, counts), each of length 2·len(vehicles), in that order."""
+        return segments(self.f_ptr, self.b_ptr, vehicles)
+
     def links_from(self, transmitters: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """For each listed transmitter, its directed links: (index of the transmitter in the
         list, position in ``neighbour``/``link_of``), concatenated."""
-        starts = self.indptr[transmitters]
-        counts = self.indptr[transmitters + 1] - starts
-        which = np.repeat(np.arange(transmitters.size, dtype=np.int64), counts)
+        starts, counts = self.rows(transmitters)
+        per = counts.reshape(-1, 2).sum(axis=1)
+        which = np.repeat(np.arange(transmitters.size, dtype=np.int64), per)
         return which, ragged_indices(starts, counts)
 
     @property
@@ -215,6 +284,11 @@ class LinkTable:
         if self._active_at_build is None:
             return np.zeros(self.n, dtype=bool)
         return self._active_at_build.copy()
+
+    @property
+    def active_count(self) -> int:
+        """How many vehicles the current list covers."""
+        return 0 if self._active_at_build is None else int(np.count_nonzero(self._active_at_build))
 
     @property
     def n_links(self) -> int:

@@ -232,7 +232,14 @@ def pathloss_model(name: str, **params: Any) -> PathLossModel:
 
 
 class TabulatedPathLoss:
-    """A path-loss model sampled on a log10-distance grid, for the per-link hot path."""
+    """A path-loss model sampled on a log10-distance grid, for the per-link hot path.
+
+    ``loss_db_into`` reads a second table indexed by the float32 bit pattern of the distance
+    shifted right by 11 bits (bins of relative width 2⁻¹², the loss at each bin's geometric
+    middle: < 0.003 dB from the formula at 40 dB/decade), which needs no logarithm.
+    """
+
+    SHIFT = 11
 
     def __init__(self, model: PathLossModel, min_distance_m: float = 0.5,
                  max_distance_m: float = 1e5, points_per_decade: int = 20_000) -> None:
@@ -243,6 +250,23 @@ class TabulatedPathLoss:
         grid = 10.0 ** (self._u0 + np.arange(n) / self._scale)
         self._table = np.asarray(model.loss_db(grid), dtype=np.float32)
         self._last = n - 1
+        lo = np.array(min_distance_m, dtype=np.float32).view(np.int32)
+        hi = np.array(max_distance_m, dtype=np.float32).view(np.int32)
+        self._bits_base = int(lo) >> self.SHIFT
+        bins = np.arange(self._bits_base, (int(hi) >> self.SHIFT) + 1, dtype=np.int64)
+        middle = ((bins << self.SHIFT) | (1 << (self.SHIFT - 1))).astype(np.int32)
+        centres = np.maximum(middle.view(np.float32).astype(np.float64), min_distance_m)
+        self._bits_table = np.asarray(model.loss_db(centres), dtype=np.float32)
+        self._bits_last = self._bits_table.size - 1
+
+    def loss_db_into(self, distance_m: np.ndarray, out: np.ndarray,
+                     scratch: np.ndarray) -> np.ndarray:
+        """Loss of non-negative float32 distances into ``out`` (float32) by the bit-indexed
+        table; ``scratch`` is an int32 array of the same size."""
+        np.right_shift(distance_m.view(np.int32), self.SHIFT, out=scratch)
+        np.subtract(scratch, np.int32(self._bits_base), out=scratch)
+        np.clip(scratch, 0, self._bits_last, out=scratch)
+        return np.take(self._bits_table, scratch, out=out, mode="clip")
 
     def loss_db(self, distance_m: np.ndarray) -> np.ndarray:
         """Loss at the grid point nearest to each distance (float32)."""

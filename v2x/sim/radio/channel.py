@@ -19,21 +19,26 @@ DEFAULT_CBR_THRESHOLD_DBM = -94.0
 def channel_busy_ratio(rssi_mw: np.ndarray, transmitted: np.ndarray, now: int,
                        noise_per_subchannel_mw: float,
                        threshold_dbm: float = DEFAULT_CBR_THRESHOLD_DBM,
-                       window: int = CBR_WINDOW_MS) -> np.ndarray:
-    """CBR of every row of a sensing memory at subframe ``now``.
+                       window: int = CBR_WINDOW_MS, rows: np.ndarray | None = None
+                       ) -> np.ndarray:
+    """CBR at subframe ``now`` of the given ``rows`` (default: all) of a sensing memory.
 
     ``rssi_mw`` is (vehicles, ring, sub-channels) of received power without noise, indexed by
     subframe modulo the ring length; ``transmitted`` is (vehicles, ring). Before 100 subframes
     have passed, the subframes since the start are used.
     """
     ring = rssi_mw.shape[1]
+    rows = np.arange(rssi_mw.shape[0]) if rows is None else np.asarray(rows, dtype=np.int64)
     first = max(now - window, 0)
-    slots = np.arange(first, now) % ring
-    if slots.size == 0:
-        return np.zeros(rssi_mw.shape[0])
+    if now <= first:
+        return np.zeros(rows.size)
     threshold_mw = 10.0 ** (threshold_dbm / 10.0)
-    busy = ((rssi_mw[:, slots, :] + noise_per_subchannel_mw) > threshold_mw).sum(axis=2)
-    monitored = ~transmitted[:, slots]
+    # only the window's subframes are read: one or two slices of the ring, then the rows
+    start, stop = first % ring, (now - 1) % ring + 1
+    parts = [slice(start, stop)] if start < stop else [slice(start, ring), slice(0, stop)]
+    busy = np.concatenate([((rssi_mw[:, part, :][rows] + noise_per_subchannel_mw) > threshold_mw
+                            ).sum(axis=2) for part in parts], axis=1)
+    monitored = np.concatenate([~transmitted[:, part][rows] for part in parts], axis=1)
     busy_count = np.where(monitored, busy, 0).sum(axis=1)
     total = monitored.sum(axis=1) * rssi_mw.shape[2]
     return busy_count / np.maximum(total, 1)

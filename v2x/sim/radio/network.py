@@ -421,11 +421,9 @@ class SidelinkNetwork:
 
     def cbr(self, vehicles: np.ndarray | None = None) -> np.ndarray:
         """Channel busy ratio of each vehicle over the last 100 ms (TS 36.214 §5.1.30)."""
-        rows = np.arange(self.n) if vehicles is None else np.asarray(vehicles, dtype=np.int64)
         noise_sc = self._rb_noise_mw * self.config.layout.subchannel_size_rb
-        return channel.channel_busy_ratio(self.memory.rssi_mw[rows],
-                                          self.memory.transmitted[rows], self.now, noise_sc,
-                                          self.config.cbr_threshold_dbm)
+        return channel.channel_busy_ratio(self.memory.rssi_mw, self.memory.transmitted, self.now,
+                                          noise_sc, self.config.cbr_threshold_dbm, rows=vehicles)
 
     def _buffer(self, name: str, size: int, dtype: Any) -> np.ndarray:
         buf = self._buffers.get(name)

@@ -24,6 +24,9 @@ from v2x.sim.slots import SlotPlan
 CAM = KIND_CODE["cam"]
 DENM = KIND_CODE["denm"]
 
+VEHICLE, RSU, FLOW, EVENT = 0, 1, 2, 3
+CBR_SAMPLES = 256
+"""Stations whose CBR is sampled each step (drawn at random; all of them when fewer)."""
 PACKET_RING = 1 << 20
 """Packets are looked up by id for at most one reservation period; a ring this long suffices."""
 
@@ -53,6 +56,13 @@ class Medium:
         self.vehicle_slots = plan.vehicles
         self.rsu_count = plan.rsus
         self.network = SidelinkNetwork(config, plan.total, rng=rng)
+        self._cbr_rng = rng("cbr")
+        self._role = np.full(plan.total, FLOW, dtype=np.int8)
+        """Per slot: VEHICLE (vehicles and their events' slots send as vehicles), RSU
+        (receivers) or FLOW (an RSU's further flows)."""
+        self._role[:plan.vehicles] = VEHICLE
+        self._role[plan.vehicles:plan.first_extra] = RSU
+        self._role[plan.first_event:] = EVENT
         self.rsu_xy = np.asarray(rsu_xy, dtype=float).reshape(-1, 2)
         self.metrics = metrics
         self.security = security
@@ -121,14 +131,16 @@ class Medium:
         self.network.set_positions(self.xy, self.active)
         result = self.network.advance(subframes)
         rx = result.receptions
-        ring = rx.packet % PACKET_RING
+        ring = rx.packet & (PACKET_RING - 1)
         received_us = (rx.subframe + 1) * 1000
         kind = self._kind[ring]
         plan = self.plan
-        from_vehicle = (rx.tx < plan.vehicles) | (rx.tx >= plan.first_event)
-        to_vehicle = rx.rx < plan.vehicles
-        to_rsu = (rx.rx >= plan.vehicles) & (rx.rx < plan.first_extra)
-        denm = (kind == DENM) & (rx.cause == RECEIVED) & (to_vehicle | to_rsu)
+        sender = self._role[rx.tx]
+        receiver = self._role[rx.rx]
+        from_vehicle = (sender == VEHICLE) | (sender == EVENT)
+        to_vehicle = receiver == VEHICLE
+        to_rsu = receiver == RSU
+        denm = (kind == DENM) & (rx.cause == RECEIVED) & (receiver <= RSU)
         outcome = StepOutcome(len(result.transmissions), len(rx), 0, rx.rx[denm],
                               self._tag[ring[denm]], received_us[denm])
         # verifiers learn certificates in the warm-up too; figures count once measuring
@@ -149,12 +161,18 @@ class Medium:
             i2v = ~from_vehicle & to_vehicle
             if i2v.any():
                 self.metrics.add_i2v(kind[i2v], rx.distance_m[i2v], rx.cause[i2v])
-            self.metrics.add_cbr(self.network.cbr(np.flatnonzero(self.active)))
+            self.metrics.add_cbr(self.network.cbr(self._cbr_sample()))
             self.metrics.verifier_us += (int(np.count_nonzero(
                 self.security.verifying[:plan.vehicles] & self.active[:plan.vehicles]))
                 * subframes * 1000)
         self._forget_old_frames()
         return outcome
+
+    def _cbr_sample(self) -> np.ndarray:
+        on_air = np.flatnonzero(self.active)
+        if len(on_air) <= CBR_SAMPLES:
+            return on_air
+        return np.sort(self._cbr_rng.choice(on_air, CBR_SAMPLES, replace=False))
 
     def _frames_of(self, packets: np.ndarray) -> list[bytes] | None:
         """The signed bytes of ``packets`` (real security only)."""

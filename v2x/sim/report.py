@@ -166,6 +166,22 @@ def write_plots(folder: Path, metrics: Metrics) -> list[Path]:
     return paths
 
 
+def _radio_line(scenario: Any) -> str:
+    """The radio assumptions the ranges depend on, in one sentence."""
+    get = scenario.get
+    model = get("radio.pathloss")
+    heights = ""
+    if model.startswith("winner_b1"):
+        effective = get("radio.antenna_height_m") - get("radio.environment_height_m")
+        heights = (f" (antennas {get('radio.antenna_height_m'):g} m, effective height "
+                   f"{effective:g} m)")
+    return (f"Radio: LTE-V2X mode 4, {get('radio.tx_power_dbm'):g} dBm, path loss {model}"
+            f"{heights}, shadowing {get('radio.shadowing_sigma_db'):g} dB, sensing and decoding "
+            f"threshold {get('radio.sensing_threshold_dbm'):g} dBm, MCS {get('radio.mcs')}, "
+            f"{get('radio.subchannels')} sub-channels in 10 MHz. RSUs use the vehicles' antenna "
+            "height.")
+
+
 def _vehicle_verification_section(metrics: Metrics, share: float) -> list[str]:
     vehicle_s = max(metrics.verifier_us / 1e6, 1e-9)
     return ["", f"## On-board verification ({share:.0%} of vehicles verify)", "",
@@ -275,6 +291,7 @@ def write_run(folder: Path, scenario: Any, metrics: Metrics, rsu_names: list[str
         f"Seed {scenario.get('scenario.seed')}, {figures['simulated_s']:.1f} s simulated in "
         f"{figures['wall_s']:.1f} s ({figures['real_time_factor']:.1f}x real time), security "
         f"{scenario.get('security.mode')}, traffic {scenario.get('traffic.backend')}.", "",
+        _radio_line(scenario), "",
         "## Headline figures", "", "| figure | value |", "|---|---|",
         f"| messages sent | {figures['transmissions']:,} |",
         f"| distance with PRR >= 0.95 | {figures['range_prr_0.95_m']:.0f} m |",

@@ -125,16 +125,20 @@ def load(folder: str | Path, overrides: Iterable[str] = (), *, seed: int | None 
     return Scenario(path.parent, values, origin)
 
 
-def read_tables(path: str | Path, name: str) -> list[dict[str, Any]]:
-    """The ``[[name]]`` tables of a scenario data file (``rsus.toml``, ``events.toml``);
-    ScenarioError names the file and what is wrong with it."""
-    path = Path(path)
+def _read_toml(path: Path) -> dict[str, Any]:
     try:
-        data = tomllib.loads(path.read_text("utf-8"))
+        return tomllib.loads(path.read_text("utf-8"))
     except OSError as exc:
         raise ScenarioError(f"cannot read: {exc.strerror}", str(path)) from None
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ScenarioError(f"not TOML: {exc}", str(path)) from None
+
+
+def read_tables(path: str | Path, name: str) -> list[dict[str, Any]]:
+    """The ``[[name]]`` tables of a scenario data file (``rsus.toml``, ``events.toml``);
+    ScenarioError names the file and what is wrong with it."""
+    path = Path(path)
+    data = _read_toml(path)
     unknown = set(data) - {name}
     if unknown:
         raise ScenarioError(f"only [[{name}]] tables belong here", str(path), sorted(unknown)[0])
@@ -148,12 +152,7 @@ def _read_with_extends(path: Path, chain: tuple[Path, ...]) -> tuple[dict, dict[
     if path in chain:
         raise ScenarioError("extends itself through " + " -> ".join(p.name for p in chain),
                             str(path), "extends")
-    try:
-        data = tomllib.loads(path.read_text("utf-8"))
-    except OSError as exc:
-        raise ScenarioError(f"cannot read: {exc.strerror}", str(path)) from None
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ScenarioError(f"not TOML: {exc}", str(path)) from None
+    data = _read_toml(path)
     base: dict = {}
     origin: dict[str, Path] = {}
     parent = data.pop("extends", None)

@@ -120,3 +120,15 @@ def test_demo_decodes_and_reencodes_every_sample(capsys):
     assert code == 0
     assert out.count("re-encoded byte-identical: yes") == 6 and "NO" not in out
     assert "read back: 52.5200066 deg, 13.4049540 deg, 13.89 m/s" in out
+
+
+def test_sim_validate_prints_the_comparison_and_refuses_bad_parameters(capsys):
+    assert main(["sim", "validate", "--duration-s", "1", "--warmup-s", "0.5", "--seed", "3"]) == 0
+    out = capsys.readouterr().out
+    assert "mean absolute deviation from the paper" in out and "below_sensing" in out
+    assert main(["sim", "validate", "--rate-hz", "500"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "--rate-hz" in err and "1..50" in err
+    with pytest.raises(SystemExit) as done:
+        main(["sim", "validate", "--help"])
+    assert done.value.code == 0 and "--density-veh-per-m" in capsys.readouterr().out

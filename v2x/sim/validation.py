@@ -223,24 +223,44 @@ def format_report(result: BenchmarkResult) -> str:
     return "\n".join(lines)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+_LIMITS = {"density_veh_per_m": (0.001, 1.0), "rate_hz": (1.0, 50.0),
+           "tx_power_dbm": (-30.0, 33.0), "duration_s": (0.1, 3600.0), "warmup_s": (0.0, 600.0),
+           "road_length_m": (100.0, 100_000.0), "speed_mps": (0.0, 70.0),
+           "n_subchannels": (1, 10), "packet_bytes": (10, 2000), "seed": (0, 2**63 - 1),
+           "batch_subframes": (1, 100)}
+"""Accepted range of every benchmark parameter (inclusive)."""
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The benchmark parameters as options (defaults: the paper's configuration)."""
     defaults = Benchmark()
-    for name in ("density_veh_per_m", "rate_hz", "tx_power_dbm", "duration_s", "warmup_s",
-                 "road_length_m", "speed_mps"):
-        parser.add_argument("--" + name.replace("_", "-"), type=float,
-                            default=getattr(defaults, name))
-    for name in ("n_subchannels", "packet_bytes", "seed", "batch_subframes"):
-        parser.add_argument("--" + name.replace("_", "-"), type=int,
-                            default=getattr(defaults, name))
-    args = vars(parser.parse_args(argv))
-    bench = replace(defaults, **args)
+    for name, (low, high) in _LIMITS.items():
+        kind = type(low)
+        parser.add_argument("--" + name.replace("_", "-"), type=kind,
+                            default=getattr(defaults, name),
+                            help=f"{low:g} to {high:g} (default {getattr(defaults, name):g})")
+
+
+def run_from_options(options: dict) -> int:
+    """Run the benchmark the options describe and print the comparison; ValueError names a
+    parameter out of range."""
+    for name, (low, high) in _LIMITS.items():
+        if not low <= options[name] <= high:
+            raise ValueError(f"--{name.replace('_', '-')}: {options[name]:g} is outside "
+                             f"{low:g}..{high:g}")
+    bench = replace(Benchmark(), **{name: options[name] for name in _LIMITS})
     paper_like = (bench.density_veh_per_m, bench.rate_hz, bench.tx_power_dbm,
                   bench.n_subchannels, bench.packet_bytes) == (0.1, 10.0, 20.0, 4, 190)
     if not paper_like:
         bench = replace(bench, paper_pdr=None)
     print(format_report(run_benchmark(bench)))
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    add_arguments(parser)
+    return run_from_options(vars(parser.parse_args(argv)))
 
 
 if __name__ == "__main__":

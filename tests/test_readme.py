@@ -36,6 +36,33 @@ def test_catalogue_table_matches_the_registry():
     assert table.group(1) == catalogue_table()
 
 
+def sim_table() -> str:
+    """The README's simulation table, generated from the registries."""
+    from v2x.sim import run  # registers the run's scenario keys
+    from v2x.sim.events import EVENT_KINDS
+    from v2x.sim.radio.pathloss import PATHLOSS_MODELS
+    from v2x.sim.scenario import SCHEMA
+    from v2x.sim.securing import MODES
+    from v2x.sim.services.kinds import KINDS
+    from v2x.sim.stations import SERVICES
+
+    assert run.KEYS
+    rows = [("traffic backends (`traffic.backend`)", SCHEMA["traffic"]["backend"].choices),
+            ("path-loss models (`radio.pathloss`)", PATHLOSS_MODELS),
+            ("security modes (`security.mode`)", MODES),
+            ("RSU services (`rsus.toml`)", SERVICES),
+            ("events (`events.toml`)", EVENT_KINDS),
+            ("message kinds on air", KINDS)]
+    return "\n".join(["| what | keys |", "|---|---|"]
+                     + [f"| {what} | {', '.join(keys)} |" for what, keys in rows])
+
+
+def test_simulation_table_matches_the_registries():
+    table = re.search(r"<!-- sim:start -->\n(.*?)\n<!-- sim:end -->", README, re.S)
+    assert table is not None
+    assert table.group(1) == sim_table()
+
+
 def test_the_two_setup_commands_are_the_makefile_targets():
     makefile = (Path(__file__).resolve().parent.parent / "Makefile").read_text("utf-8")
     assert "make demo" in README and "make test" in README

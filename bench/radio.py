@@ -7,9 +7,11 @@ Positions are updated every 100 ms as a traffic simulator would, then 100 subfra
 the timed part is set_positions + submit + advance. Prints simulated subframes per second of wall
 time, the real-time factor (simulated time / wall time) and the cost ratio 5,000 vs 1,000
 vehicles, for processing windows of 100 subframes (the default: one pass per traffic step) and,
-for comparison, 10.
+for comparison, 10. ``--rsus N`` adds N static roadside units, evenly spaced, sending at 10 Hz
+with their own antenna height (``--rsu-height``, 6 m): their links reach further than the
+vehicles' (``links`` then counts those too; ``range m`` stays the vehicle-to-vehicle range).
 
-    python bench/radio.py [--seconds 5] [--warmup 1] [--windows 100,10]
+    python bench/radio.py [--seconds 5] [--warmup 1] [--windows 100,10] [--rsus 0]
 """
 
 from __future__ import annotations
@@ -27,7 +29,8 @@ DENSITY = 0.1
 SPEED_MPS = 70.0 / 3.6
 
 
-def run(n_vehicles: int, window: int, seconds: float, warmup: float, seed: int = 7) -> dict:
+def run(n_vehicles: int, window: int, seconds: float, warmup: float, seed: int = 7,
+        rsus: int = 0, rsu_height_m: float = 6.0) -> dict:
     """Simulate; returns timing of the measured part (after ``warmup`` simulated seconds)."""
     road = n_vehicles / DENSITY
     bench = Benchmark(road_length_m=road, batch_subframes=window, seed=seed)
@@ -35,8 +38,15 @@ def run(n_vehicles: int, window: int, seconds: float, warmup: float, seed: int =
     rng = np.random.default_rng(seed)
     x = rng.uniform(0.0, road, n_vehicles)
     direction = np.where(rng.random(n_vehicles) < 0.5, 1.0, -1.0)
-    offsets = rng.integers(0, 100, n_vehicles)
-    net = SidelinkNetwork(config, n_vehicles, seed=seed)
+    stations = n_vehicles + rsus
+    offsets = rng.integers(0, 100, stations)
+    heights = None
+    if rsus:
+        heights = np.full(stations, np.nan)
+        heights[n_vehicles:] = rsu_height_m
+        x = np.concatenate([x, (np.arange(rsus) + 0.5) * road / rsus])
+        direction = np.concatenate([direction, np.zeros(rsus)])
+    net = SidelinkNetwork(config, stations, seed=seed, antenna_height_m=heights)
     total_ms = round((warmup + seconds) * 1000)
     measured_from = round(warmup * 1000)
     wall = 0.0
@@ -44,9 +54,9 @@ def run(n_vehicles: int, window: int, seconds: float, warmup: float, seed: int =
     for start in range(0, total_ms, 100):
         tick = time.perf_counter()
         xy = np.column_stack([np.mod(x + direction * SPEED_MPS * start / 1000.0, road),
-                              np.zeros(n_vehicles)])
+                              np.zeros(stations)])
         net.set_positions(xy)
-        net.submit(np.arange(n_vehicles), 190, start * n_vehicles + np.arange(n_vehicles),
+        net.submit(np.arange(stations), 190, start * stations + np.arange(stations),
                    start + offsets)
         result = net.advance(100)
         elapsed = time.perf_counter() - tick
@@ -71,16 +81,22 @@ def main() -> None:
     parser.add_argument("--warmup", type=float, default=1.0)
     parser.add_argument("--windows", default="100,10",
                         help="processing windows to time, in subframes (comma-separated)")
+    parser.add_argument("--rsus", type=int, default=0,
+                        help="roadside units with their own antenna height (default none)")
+    parser.add_argument("--rsu-height", type=float, default=6.0,
+                        help="their antenna height in metres (default 6)")
     args = parser.parse_args()
     windows = [int(w) for w in args.windows.split(",")]
     print(f"radio bench: ring highway {DENSITY} veh/m, 10 Hz, 190 B, {args.seconds:g} s measured "
-          f"after {args.warmup:g} s warm-up")
+          f"after {args.warmup:g} s warm-up"
+          + (f", {args.rsus} RSUs at {args.rsu_height:g} m" if args.rsus else ""))
     print(f"{'vehicles':>8} {'window':>6} {'subframes/s':>12} {'x real time':>11} "
           f"{'links':>9} {'range m':>8} {'rx opp./s':>11}")
     by_window: dict[int, dict[int, dict]] = {}
     for window in windows:
         for n in (1000, 5000):
-            r = run(n, window, args.seconds, args.warmup)
+            r = run(n, window, args.seconds, args.warmup, rsus=args.rsus,
+                    rsu_height_m=args.rsu_height)
             by_window.setdefault(window, {})[n] = r
             print(f"{n:8d} {window:6d} {r['subframes_per_s']:12.0f} "
                   f"{r['real_time_factor']:11.1f} {r['links']:9d} {r['range_m']:8.0f} "

@@ -1,11 +1,21 @@
-"""rsus.toml and events.toml: checked up front, errors name the file and the entry."""
+"""rsus.toml and events.toml: checked up front, errors name the file and the entry; the RSUs'
+slots in the medium."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import numpy as np
 import pytest
 
 from v2x.errors import ScenarioError
+from v2x.sim import run, scenario
+from v2x.sim.engine import Engine
 from v2x.sim.events import load_events
+from v2x.sim.medium import Medium
+from v2x.sim.metrics import Metrics
+from v2x.sim.radio import RadioConfig
+from v2x.sim.securing import SecurityModel
 from v2x.sim.slots import SlotPlan
 from v2x.sim.stations import load_rsus
 
@@ -27,6 +37,7 @@ intersection = "C"
 intersection_id = 2501
 speed_limit_kmh = 50
 ivi_zone_m = 300
+antenna_height_m = 8
 [[rsu]]
 name = "B"
 x_m = 5
@@ -35,7 +46,9 @@ y_m = 6
     a, b = load_rsus(path)
     assert (a.intersection, a.intersection_id, a.speed_limit_kmh, a.ivi_zone_m) == (
         "C", 2501, 50, 300.0)
+    assert a.antenna_height_m == 8.0 and isinstance(a.antenna_height_m, float)
     assert b.services == () and b.intersection_id == 2 and b.tx_power_dbm == 23.0
+    assert b.antenna_height_m == 6.0
 
 
 @pytest.mark.parametrize("entry, key", [
@@ -45,6 +58,10 @@ y_m = 6
     ('name = "A"\nx_m = 1\ny_m = 2\nivi_zone_m = 5000', "rsu[0].ivi_zone_m"),
     ('name = "A"\nx_m = 1\ny_m = 2\nintersection = 7', "rsu[0].intersection"),
     ('name = "A"\nx_m = 1\ny_m = 2\ncolour = "red"', "rsu[0].colour"),
+    ('name = "A"\nx_m = 1\ny_m = 2\nantenna_height_m = 0.2', "rsu[0].antenna_height_m"),
+    ('name = "A"\nx_m = 1\ny_m = 2\nantenna_height_m = 60', "rsu[0].antenna_height_m"),
+    ('name = "A"\nx_m = 1\ny_m = 2\nantenna_height_m = "tall"', "rsu[0].antenna_height_m"),
+    ('name = "A"\nx_m = 1\ny_m = 2\nantenna_height_m = true', "rsu[0].antenna_height_m"),
 ])
 def test_bad_rsu_entries_are_named(tmp_path, entry, key):
     path = write(tmp_path, "rsus.toml", f"[[rsu]]\n{entry}\n")
@@ -110,3 +127,35 @@ def test_slot_plan_gives_every_flow_its_own_slot():
     assert plan.owner() == [0, 1, 2, 0, 0]
     assert plan.roadside == range(10, 15)
     assert (plan.event(0), plan.event(1), plan.total) == (15, 16, 17)
+
+
+def test_every_roadside_slot_gets_its_rsus_antenna_height():
+    plan = SlotPlan(4, (("spatem", "mapem"), ("ivim",)), events=1)
+    engine = Engine(1)
+    security = SecurityModel("off", plan.total, plan.rsus, engine.rng("security"),
+                             engine.start_tai_us, roadside=plan.roadside)
+    medium = Medium(RadioConfig(), plan, np.array([[0.0, 0.0], [900.0, 0.0]]),
+                    np.array([23.0, 30.0]), engine.rng, Metrics(1000.0, plan.rsus), security,
+                    rsu_height_m=np.array([8.0, 6.0]))
+    net = medium.network
+    # slots: 4 vehicles, RSU receivers 4 and 5, RSU 0's second flow 6, one event slot 7
+    assert np.isnan(net.antenna_height_m[[0, 1, 2, 3, 7]]).all()
+    assert net.antenna_height_m[4:7].tolist() == [8.0, 6.0, 8.0]
+    assert net.tx_power_dbm[4:7].tolist() == [23.0, 30.0, 23.0]
+    assert net.station_range_m[4] > net.station_range_m[5] > net.range_m
+    assert net.station_range_m[7] == net.range_m
+
+
+def test_an_rsu_antenna_below_the_environment_height_is_named(tmp_path):
+    highway = Path(__file__).resolve().parents[2] / "scenarios" / "highway"
+    rsus = write(tmp_path, "rsus.toml", '[[rsu]]\nname = "A"\nx_m = 1\ny_m = 2\n'
+                 '[[rsu]]\nname = "B"\nx_m = 1\ny_m = 2\nantenna_height_m = 0.8\n')
+    sc = scenario.load(highway, [f'services.rsus="{rsus}"'])
+    with pytest.raises(ScenarioError) as caught:
+        run._check_rsu_antennas(sc, load_rsus(rsus))
+    assert caught.value.path == f"{rsus}:rsu[1].antenna_height_m"
+    run._check_rsu_antennas(sc, load_rsus(rsus)[:1])
+    # a vehicle antenna at or below the environment height is refused with the radio settings
+    low = scenario.load(highway, ["radio.antenna_height_m=1.0"])
+    with pytest.raises(ScenarioError, match="environment_height_m"):
+        run.radio_config(low, 100)

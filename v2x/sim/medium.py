@@ -6,7 +6,9 @@ model run the step's subframes, and turns what came back into measurements: vehi
 links for PRR and latency, RSU receptions (coverage, load, gaps, verification), RSU-to-vehicle
 links per message kind, CBR samples; and it hands the DENMs received back to the DEN service.
 Vehicles take the radio slots the CA service gives them; RSUs, their further flows and the
-vehicles' events take the slots after them (``SlotPlan``).
+vehicles' events take the slots after them (``SlotPlan``). Every roadside slot sends with its
+RSU's power and antenna height (a mast or gantry antenna: its links to vehicles use the path
+loss with that height on its side, and reach further; ``SidelinkNetwork``, "Antenna heights").
 """
 
 from __future__ import annotations
@@ -47,15 +49,24 @@ class StepOutcome:
 
 
 class Medium:
-    """Radio channel shared by the vehicles, the RSUs at ``rsu_xy`` and their flows (``plan``)."""
+    """Radio channel shared by the vehicles, the RSUs at ``rsu_xy`` and their flows (``plan``).
+
+    ``rsu_power_dbm`` and ``rsu_height_m`` (antenna height in metres) are per RSU; without
+    heights the RSUs use the vehicles' antenna height.
+    """
 
     def __init__(self, config: RadioConfig, plan: SlotPlan, rsu_xy: np.ndarray,
                  rsu_power_dbm: np.ndarray, rng, metrics: Metrics,
-                 security: SecurityModel) -> None:
+                 security: SecurityModel, *, rsu_height_m: np.ndarray | None = None) -> None:
         self.plan = plan
         self.vehicle_slots = plan.vehicles
         self.rsu_count = plan.rsus
-        self.network = SidelinkNetwork(config, plan.total, rng=rng)
+        roadside = np.arange(plan.roadside.start, plan.roadside.stop)
+        owners = np.array(plan.owner(), dtype=np.int64)
+        heights = np.full(plan.total, np.nan)
+        if rsu_height_m is not None and len(roadside):
+            heights[roadside] = np.asarray(rsu_height_m, dtype=float)[owners]
+        self.network = SidelinkNetwork(config, plan.total, rng=rng, antenna_height_m=heights)
         self._cbr_rng = rng("cbr")
         self._role = np.full(plan.total, FLOW, dtype=np.int8)
         """Per slot: VEHICLE (vehicles and their events' slots send as vehicles), RSU
@@ -68,8 +79,6 @@ class Medium:
         self.security = security
         self.xy = np.zeros((plan.total, 2))
         self.active = np.zeros(plan.total, dtype=bool)
-        roadside = np.arange(plan.roadside.start, plan.roadside.stop)
-        owners = np.array(plan.owner(), dtype=np.int64)
         if len(roadside):
             self.network.tx_power_dbm[roadside] = np.asarray(rsu_power_dbm, dtype=float)[owners]
             self.xy[roadside] = self.rsu_xy[owners]

@@ -13,7 +13,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +27,7 @@ from v2x.sim.metrics import (
     Metrics,
     percentile_of_histogram,
 )
+from v2x.sim.radio.pathloss import pathloss_model, with_antenna_heights
 from v2x.sim.services.kinds import KINDS
 
 
@@ -166,8 +167,8 @@ def write_plots(folder: Path, metrics: Metrics) -> list[Path]:
     return paths
 
 
-def _radio_line(scenario: Any) -> str:
-    """The radio assumptions the ranges depend on, in one sentence."""
+def _radio_line(scenario: Any, rsu_heights_m: Sequence[float] = ()) -> str:
+    """The radio assumptions the ranges depend on, in one sentence (plus the RSUs' antennas)."""
     get = scenario.get
     model = get("radio.pathloss")
     heights = ""
@@ -175,11 +176,25 @@ def _radio_line(scenario: Any) -> str:
         effective = get("radio.antenna_height_m") - get("radio.environment_height_m")
         heights = (f" (antennas {get('radio.antenna_height_m'):g} m, effective height "
                    f"{effective:g} m)")
-    return (f"Radio: LTE-V2X mode 4, {get('radio.tx_power_dbm'):g} dBm, path loss {model}"
+    line = (f"Radio: LTE-V2X mode 4, {get('radio.tx_power_dbm'):g} dBm, path loss {model}"
             f"{heights}, shadowing {get('radio.shadowing_sigma_db'):g} dB, sensing and decoding "
             f"threshold {get('radio.sensing_threshold_dbm'):g} dBm, MCS {get('radio.mcs')}, "
-            f"{get('radio.subchannels')} sub-channels in 10 MHz. RSUs use the vehicles' antenna "
-            "height.")
+            f"{get('radio.subchannels')} sub-channels in 10 MHz.")
+    if len(rsu_heights_m):
+        listed = ", ".join(f"{h:g}" for h in sorted(set(rsu_heights_m)))
+        line += f" RSU antennas at {listed} m"
+        plain = pathloss_model(model)
+        if with_antenna_heights(plain, tx_height_m=max(rsu_heights_m) + 1.0) is plain:
+            line += f" (no effect: {model} does not depend on antenna height)."
+        else:
+            effective = ""
+            if model.startswith("winner_b1"):
+                floor = get("radio.environment_height_m")
+                effective = "effective height " + ", ".join(
+                    f"{h - floor:g}" for h in sorted(set(rsu_heights_m))) + " m; "
+            line += (f" ({effective}their links use the path loss with that height on the RSU "
+                     "side).")
+    return line
 
 
 def _vehicle_verification_section(metrics: Metrics, share: float) -> list[str]:
@@ -272,8 +287,10 @@ def summary(metrics: Metrics) -> dict[str, float]:
 
 def write_run(folder: Path, scenario: Any, metrics: Metrics, rsu_names: list[str],
               figures: dict[str, Any], error: Exception | None,
-              events: list[dict] | None = None) -> None:
-    """Tables, plots and ``report.md`` of a run (also of one that stopped early)."""
+              events: list[dict] | None = None, *,
+              rsu_heights_m: Sequence[float] = ()) -> None:
+    """Tables, plots and ``report.md`` of a run (also of one that stopped early);
+    ``rsu_heights_m`` are the RSUs' antenna heights, for the radio line."""
     files = write_tables(folder, metrics, rsu_names)
     if events:
         files["events"] = folder / "events.csv"
@@ -291,7 +308,7 @@ def write_run(folder: Path, scenario: Any, metrics: Metrics, rsu_names: list[str
         f"Seed {scenario.get('scenario.seed')}, {figures['simulated_s']:.1f} s simulated in "
         f"{figures['wall_s']:.1f} s ({figures['real_time_factor']:.1f}x real time), security "
         f"{scenario.get('security.mode')}, traffic {scenario.get('traffic.backend')}.", "",
-        _radio_line(scenario), "",
+        _radio_line(scenario, rsu_heights_m), "",
         "## Headline figures", "", "| figure | value |", "|---|---|",
         f"| messages sent | {figures['transmissions']:,} |",
         f"| distance with PRR >= 0.95 | {figures['range_prr_0.95_m']:.0f} m |",

@@ -25,7 +25,7 @@ from v2x.sim.events import Event, load_events
 from v2x.sim.medium import Medium
 from v2x.sim.metrics import Metrics
 from v2x.sim.radio.network import RadioConfig
-from v2x.sim.radio.pathloss import PATHLOSS_MODELS
+from v2x.sim.radio.pathloss import PATHLOSS_MODELS, pathloss_model
 from v2x.sim.radio.phy import SubchannelLayout
 from v2x.sim.radio.shadowing import ShadowingConfig
 from v2x.sim.radio.sidelink import SpsConfig
@@ -101,6 +101,7 @@ def radio_config(sc: Scenario, step_subframes: int) -> RadioConfig:
                   "tx_height_m": get("radio.antenna_height_m"),
                   "rx_height_m": get("radio.antenna_height_m")}
     try:
+        pathloss_model(get("radio.pathloss"), **params)      # e.g. heights above the environment
         return RadioConfig(
             frequency_hz=get("radio.frequency_ghz") * 1e9, pathloss=get("radio.pathloss"),
             pathloss_params=params,
@@ -168,13 +169,15 @@ def run(sc: Scenario, out: str | Path, *, force: bool = False,
     capacity = sc.get("metrics.max_vehicles")
     backend = traffic_backend(sc)
     _check_live_needs(sc, backend, rsus, events)
+    _check_rsu_antennas(sc, rsus)
     plan = slot_plan(capacity, rsus, events)
     metrics = _metrics(sc, rsu_xy)
     security = SecurityModel(sc.get("security.mode"), plan.total, len(rsus),
                              engine.rng("security"), engine.start_tai_us, backend.to_wgs84,
                              plan.roadside, sc.get("security.verifying_share"))
     medium = Medium(radio_config(sc, step_us // 1000), plan, rsu_xy,
-                    np.array([r.tx_power_dbm for r in rsus]), engine.rng, metrics, security)
+                    np.array([r.tx_power_dbm for r in rsus]), engine.rng, metrics, security,
+                    rsu_height_m=np.array([r.antenna_height_m for r in rsus]))
     ca = CaService(engine.rng("ca"), engine.start_tai_us)
     broadcasts = RsuBroadcasts(rsus, plan, engine.start_tai_us, engine.rng("rsu"),
                                sc.get("services.rsus"))
@@ -233,7 +236,8 @@ def run(sc: Scenario, out: str | Path, *, force: bool = False,
     figures.update({"simulated_s": state["steps"] * step_us / 1e6, "wall_s": wall_s,
                     "real_time_factor": state["steps"] * step_us / 1e6 / max(wall_s, 1e-9)})
     report.write_run(folder, sc, metrics, [r.name for r in rsus], figures, state["error"],
-                     [record.figures() for record in den.records])
+                     [record.figures() for record in den.records],
+                     rsu_heights_m=[r.antenna_height_m for r in rsus])
     if state["error"] is not None:
         raise SimulationError(f"{state['error'].reason}; the results so far are in {folder}")
     return RunSummary(folder, figures, True)
@@ -261,6 +265,18 @@ def _check_live_needs(sc: Scenario, backend, rsus, events) -> None:
             raise ScenarioError("a stopped-vehicle event stops a SUMO vehicle: use the libsumo "
                                 "or traci backend", f"{sc.get('services.events')}:event[{index}]"
                                 ".kind")
+
+
+def _check_rsu_antennas(sc: Scenario, rsus: list[Rsu]) -> None:
+    """WINNER+ B1 needs every antenna above the environment height (TR 36.885 A.1.4)."""
+    if not sc.get("radio.pathloss").startswith("winner_b1"):
+        return
+    floor = sc.get("radio.environment_height_m")
+    for index, rsu in enumerate(rsus):
+        if rsu.antenna_height_m <= floor:
+            raise ScenarioError(f"the antenna must be higher than radio.environment_height_m "
+                                f"({floor:g} m)", f"{sc.get('services.rsus')}:rsu[{index}]"
+                                ".antenna_height_m")
 
 
 def _metrics(sc: Scenario, rsu_xy: np.ndarray) -> Metrics:

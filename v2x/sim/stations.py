@@ -6,6 +6,9 @@ name = "RSU-1"
 x_m = 1250.0            # SUMO network coordinates
 y_m = 40.0
 tx_power_dbm = 23.0     # optional, default 23
+antenna_height_m = 6.0  # optional, default 6 (mast or gantry), 0.5 to 50: the radio uses it on
+                        # the RSU's side of its links (WINNER+ B1: it must exceed the scenario's
+                        # radio.environment_height_m)
 services = ["ivim"]     # optional: "ivim", "spatem", "mapem", "denm-relay"
 speed_limit_kmh = 80    # ivim: the speed limit it announces (default 80)
 ivi_zone_m = 500.0      # ivim: side of the square zone around the RSU (default 500, at most 800)
@@ -25,8 +28,11 @@ from v2x.errors import ScenarioError
 from v2x.sim.scenario import read_tables
 
 SERVICES = ("ivim", "spatem", "mapem", "denm-relay")
-_KEYS = {"name", "x_m", "y_m", "tx_power_dbm", "services", "speed_limit_kmh", "ivi_zone_m",
-         "intersection", "intersection_id"}
+_KEYS = {"name", "x_m", "y_m", "tx_power_dbm", "antenna_height_m", "services",
+         "speed_limit_kmh", "ivi_zone_m", "intersection", "intersection_id"}
+DEFAULT_ANTENNA_HEIGHT_M = 6.0
+"""A roadside antenna on a mast or gantry (for scale: 47 CFR §90.391 keeps US C-V2X RSU antennas
+at most 8 m above the road, 15 m with reduced EIRP)."""
 
 
 @dataclass(frozen=True)
@@ -42,6 +48,7 @@ class Rsu:
     ivi_zone_m: float = 500.0
     intersection: str = ""
     intersection_id: int = 1
+    antenna_height_m: float = DEFAULT_ANTENNA_HEIGHT_M
 
 
 def load_rsus(path: str | Path) -> list[Rsu]:
@@ -70,10 +77,11 @@ def _rsu(entry: dict, index: int, path: Path, where: str) -> Rsu:
     for key in ("name", "x_m", "y_m"):
         if key not in entry:
             raise ScenarioError(f"missing {key}", str(path), where)
-    numbers = {"x_m": (-1e7, 1e7), "y_m": (-1e7, 1e7), "tx_power_dbm": (-30, 33),
-               "ivi_zone_m": (1, 800)}
-    for key, (low, high) in numbers.items():
-        value = entry.get(key, 0.0 if key != "ivi_zone_m" else 500.0)
+    numbers = {"x_m": (-1e7, 1e7, 0.0), "y_m": (-1e7, 1e7, 0.0), "tx_power_dbm": (-30, 33, 23.0),
+               "ivi_zone_m": (1, 800, 500.0),
+               "antenna_height_m": (0.5, 50, DEFAULT_ANTENNA_HEIGHT_M)}
+    for key, (low, high, default) in numbers.items():
+        value = entry.get(key, default)
         if isinstance(value, bool) or not isinstance(value, int | float) or not (
                 low <= value <= high):
             raise ScenarioError(f"a number from {low:g} to {high:g}", str(path), f"{where}.{key}")
@@ -91,7 +99,8 @@ def _rsu(entry: dict, index: int, path: Path, where: str) -> Rsu:
     return Rsu(str(entry["name"]), float(entry["x_m"]), float(entry["y_m"]),
                float(entry.get("tx_power_dbm", 23.0)), tuple(services),
                entry.get("speed_limit_kmh", 80), float(entry.get("ivi_zone_m", 500.0)),
-               entry.get("intersection", ""), entry.get("intersection_id", index + 1))
+               entry.get("intersection", ""), entry.get("intersection_id", index + 1),
+               float(entry.get("antenna_height_m", DEFAULT_ANTENNA_HEIGHT_M)))
 
 
 def positions(rsus: list[Rsu]) -> np.ndarray:

@@ -9,6 +9,8 @@ import pytest
 
 from v2x.sim.radio.pathloss import (
     PATHLOSS_MODELS,
+    FreeSpace,
+    LogDistance,
     TabulatedPathLoss,
     Tr37885Highway,
     TunnelTwoZone,
@@ -16,7 +18,9 @@ from v2x.sim.radio.pathloss import (
     WinnerB1Nlos,
     free_space_db,
     pathloss_model,
+    range_for_loss_m,
     winner_b1_nlos_manhattan_db,
+    with_antenna_heights,
 )
 
 
@@ -112,3 +116,44 @@ def test_bit_indexed_table_matches_the_formula(model):
         exact, out = exact[away], out[away]
     assert np.max(np.abs(out - exact)) < 0.03
     assert np.mean(np.abs(out - exact)) < 0.005
+
+
+def test_a_6_m_rsu_antenna_in_winner_b1_los():
+    # TR 36.885 highway: h' = h - 1 m, so an RSU at 6 m has h' = 5 m against the vehicle's 0.5 m
+    vehicle = WinnerB1Los(environment_height_m=1.0)
+    rsu = with_antenna_heights(vehicle, tx_height_m=6.0)
+    assert isinstance(rsu, WinnerB1Los) and rsu.effective_heights_m == (5.0, 0.5)
+    assert rsu.breakpoint_m == pytest.approx(4 * 5.0 * 0.5 * 5.9e9 / 299_792_458.0)
+    fc5 = math.log10(5.9 / 5.0)
+    far = 40.0 * math.log10(800.0) + 9.45 - 17.3 * math.log10(5.0) - 17.3 * math.log10(0.5) \
+        + 2.7 * fc5
+    assert float(rsu.loss_db(np.array([800.0]))[0]) == pytest.approx(far)
+    # the model is symmetric in the two heights; the mast gains 17.3·log10(10) = 17.3 dB
+    d = np.geomspace(3.0, 3000.0, 200)
+    swapped = with_antenna_heights(vehicle, rx_height_m=6.0)
+    assert np.allclose(rsu.loss_db(d), swapped.loss_db(d))
+    assert float(vehicle.loss_db(np.array([800.0]))[0] - far) == pytest.approx(17.3)
+
+
+def test_antenna_heights_reach_every_model_that_has_them():
+    assert with_antenna_heights(WinnerB1Los(), 1.5, 1.5) == WinnerB1Los()
+    same = WinnerB1Los()
+    assert with_antenna_heights(same, tx_height_m=1.5) is same
+    nlos = with_antenna_heights(WinnerB1Nlos(), tx_height_m=6.0)
+    assert nlos.tx_height_m == 6.0 and nlos.los.tx_height_m == 6.0
+    highway = with_antenna_heights(Tr37885Highway(), tx_height_m=6.0)
+    assert float(highway.loss_db(np.array([100.0]))[0]) == pytest.approx(
+        32.4 + 20.0 * math.log10(math.hypot(100.0, 4.5)) + 20.0 * math.log10(5.9))
+    for model in (FreeSpace(), LogDistance(), TunnelTwoZone()):
+        assert with_antenna_heights(model, 6.0, 6.0) is model
+    with pytest.raises(ValueError, match="environment_height_m"):
+        WinnerB1Los(tx_height_m=0.9, environment_height_m=1.0)
+
+
+def test_range_for_loss_matches_the_table():
+    model = WinnerB1Los(environment_height_m=1.0, tx_height_m=6.0)
+    table = TabulatedPathLoss(model)
+    for loss in (90.0, 110.0, 130.0):
+        assert range_for_loss_m(model, loss) == pytest.approx(table.range_for_loss_m(loss),
+                                                              rel=2e-3)
+    assert range_for_loss_m(model, 0.0) == 0.0

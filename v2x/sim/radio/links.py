@@ -13,16 +13,29 @@ Links farther than ``range_m`` have zero gain. ``keys`` (first·n + second, sort
 link of a pair by binary search.
 
 ``wrap_x_m`` closes the x axis into a ring of that length (the validation's endless highway).
+
+**Antenna classes.** Stations with their own antenna height (roadside units on a mast or gantry)
+are given as ``AntennaClasses``: class 0 has the path-loss model's own heights (vehicles), and
+every pair of classes has a ``LinkKind`` (its path loss and its range). Kind 0 (class 0 with
+class 0) is the table's ``pathloss`` and ``range_m`` and is found on the grid as above; the pairs
+with a station of another class at one end (few: ≤ ~50 such stations) are found by direct
+distances from those stations to every active one, out to their kind's range plus the margin,
+so a mast's longer reach never enlarges the vehicle-to-vehicle search. Such links take their
+kind's path loss and range cut-off after the common refresh; shadowing, reciprocity and
+everything downstream are the same for every link.
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 
 from v2x.sim.radio import shadowing as shadow
-from v2x.sim.radio.pathloss import TabulatedPathLoss
+from v2x.sim.radio.pathloss import PathLossModel, TabulatedPathLoss
+
+_DB_TO_NEPER = np.float32(math.log(10.0) / 10.0)
 
 
 def ragged_indices(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
@@ -117,13 +130,54 @@ def _stable_order(values: np.ndarray, n: int) -> np.ndarray:
     return np.argsort(values, kind="stable")
 
 
+@dataclass(frozen=True)
+class LinkKind:
+    """Path loss and range of the links between two antenna classes.
+
+    ``pathloss`` is a ``TabulatedPathLoss`` (many links) or a model evaluated by its formula
+    (few links); links farther than ``range_m`` have zero gain.
+    """
+
+    pathloss: TabulatedPathLoss | PathLossModel
+    range_m: float
+
+    def loss_db(self, distance_m: np.ndarray) -> np.ndarray:
+        """Loss (float32 dB) at float32 distances."""
+        if isinstance(self.pathloss, TabulatedPathLoss):
+            out = np.empty(distance_m.size, dtype=np.float32)
+            return self.pathloss.loss_db_into(distance_m, out,
+                                              np.empty(distance_m.size, dtype=np.int32))
+        return np.asarray(self.pathloss.loss_db(distance_m.astype(np.float64)),
+                          dtype=np.float32)
+
+
+@dataclass(frozen=True)
+class AntennaClasses:
+    """Stations grouped by antenna height and the link kind of each pair of groups.
+
+    ``station_class`` (n,) is 0 for stations with the path-loss model's own heights (vehicles)
+    and 1..k otherwise; ``kind_of`` ((k+1, k+1), symmetric) indexes ``kinds``; kind 0 (class 0
+    with class 0) stands for the ``LinkTable``'s own ``pathloss`` and ``range_m``.
+    """
+
+    station_class: np.ndarray
+    kind_of: np.ndarray
+    kinds: tuple[LinkKind, ...]
+
+
 class LinkTable:
-    """The links of ``n_vehicles`` vehicles within ``range_m``, updated at each position step."""
+    """The links of ``n_vehicles`` vehicles within ``range_m``, updated at each position step.
+
+    With ``antennas``, links with a station of another antenna class at one end use their
+    kind's path loss and range instead (see the module docstring); ``kind_groups`` lists them
+    per kind after each rebuild: (kind, link indices ascending).
+    """
 
     def __init__(self, n_vehicles: int, pathloss: TabulatedPathLoss,
                  shadowing: shadow.ShadowingConfig, range_m: float,
                  rng: np.random.Generator, margin_m: float = 100.0,
-                 wrap_x_m: float | None = None) -> None:
+                 wrap_x_m: float | None = None,
+                 antennas: AntennaClasses | None = None) -> None:
         self.n = n_vehicles
         self.pathloss = pathloss
         self.shadowing = shadowing
@@ -131,6 +185,13 @@ class LinkTable:
         self.margin_m = float(margin_m)
         self.wrap_x_m = wrap_x_m
         self.rng = rng
+        self.antennas = antennas
+        self.kind_groups: list[tuple[int, np.ndarray]] = []
+        if antennas is not None:
+            if np.shape(antennas.station_class) != (n_vehicles,):
+                raise ValueError("station_class needs one entry per station")
+            ranges = np.array([self.range_m] + [k.range_m for k in antennas.kinds[1:]])
+            self._search_m = ranges[antennas.kind_of] + self.margin_m
         self.rebuilds = 0
         empty_i = np.zeros(0, dtype=np.int64)
         self.first, self.second = empty_i, empty_i
@@ -183,6 +244,14 @@ class LinkTable:
         a, b = pairs_within(xy[ids], self.range_m + self.margin_m, self.wrap_x_m)
         first, second = ids[a], ids[b]
         keys = first * self.n + second
+        if self.antennas is not None:
+            far = self._class_pairs(xy, ids)
+            if keys.size and far.size:      # merge the few new keys into the sorted ones
+                at = np.searchsorted(keys, far)
+                far = far[keys[np.minimum(at, keys.size - 1)] != far]
+            if far.size:
+                keys = np.insert(keys, np.searchsorted(keys, far), far)
+                first, second = np.divmod(keys, self.n)
         old_keys = self.first * self.n + self.second
         shadow_db = shadow.initial(self.rng, keys.size, self.shadowing)
         distance = np.full(keys.size, np.nan, dtype=np.float32)
@@ -205,9 +274,49 @@ class LinkTable:
         self.neighbour = np.concatenate([second, first[perm]])
         self.link_of = np.concatenate([np.arange(m), perm])
         self.row_of = np.concatenate([first, second[perm]])
+        self.kind_groups = self._group_kinds(first, second)
         self._xy_at_build = xy.copy()
         self._active_at_build = active.copy()
         self.rebuilds += 1
+
+    def _class_pairs(self, xy: np.ndarray, ids: np.ndarray) -> np.ndarray:
+        """Keys of the pairs of active stations with a station of class > 0 at one end, within
+        their kind's range plus the margin (direct distances from the few such stations)."""
+        assert self.antennas is not None
+        cls = self.antennas.station_class
+        own = ids[cls[ids] > 0]
+        if own.size == 0:
+            return np.zeros(0, dtype=np.int64)
+        x, y = xy[ids, 0], xy[ids, 1]
+        other_class = cls[ids]
+        keys = []
+        chunk = max(1, (1 << 20) // max(ids.size, 1))
+        for at in range(0, own.size, chunk):
+            s = own[at:at + chunk]
+            dx = _wrap(xy[s, 0][:, None] - x[None, :], self.wrap_x_m)
+            d = np.hypot(dx, xy[s, 1][:, None] - y[None, :])
+            near = d <= self._search_m[cls[s]][:, other_class]
+            si, oi = np.nonzero(near)
+            a, b = s[si], ids[oi]
+            keep = a != b
+            a, b = a[keep], b[keep]
+            keys.append(np.minimum(a, b) * self.n + np.maximum(a, b))
+        return np.unique(np.concatenate(keys))
+
+    def _group_kinds(self, first: np.ndarray, second: np.ndarray) -> list[tuple[int, np.ndarray]]:
+        """(kind, link indices) of every kind other than 0 present in the list."""
+        if self.antennas is None:
+            return []
+        cls = self.antennas.station_class
+        kind = self.antennas.kind_of[cls[first], cls[second]]
+        special = np.flatnonzero(kind)
+        if special.size == 0:
+            return []
+        order = np.argsort(kind[special], kind="stable")
+        special, sorted_kind = special[order], kind[special][order]
+        starts = np.concatenate([[0], np.flatnonzero(np.diff(sorted_kind)) + 1])
+        return [(int(sorted_kind[start]), part)
+                for start, part in zip(starts, np.split(special, starts[1:]), strict=True)]
 
     def _refresh(self, xy: np.ndarray, moved: np.ndarray) -> None:
         """Distance, shadowing step and gain of every listed link, in float32.
@@ -232,6 +341,22 @@ class LinkTable:
         x, y = np.ascontiguousarray(local[:, 0]), np.ascontiguousarray(local[:, 1])
         flat = bool(np.all(y == y[0]))
         self._refresh_slice(slice(0, m), self.rng, x, y, flat, moved, previous)
+        if self.kind_groups:
+            self._refresh_kinds()
+
+    def _refresh_kinds(self) -> None:
+        """Gain of the links of kinds other than 0: their path loss and range cut-off (the
+        shadowing step was taken with every link's)."""
+        assert self.antennas is not None
+        for kind, links in self.kind_groups:
+            spec = self.antennas.kinds[kind]
+            distance = self.distance_m[links]
+            gain = np.take(self.shadow_db, links)
+            gain -= spec.loss_db(distance)
+            gain *= _DB_TO_NEPER
+            np.exp(gain, out=gain)
+            gain *= distance <= np.float32(spec.range_m)
+            self.gain_lin[links] = gain
 
     def _refresh_slice(self, sl: slice, rng: np.random.Generator, x: np.ndarray,
                        y: np.ndarray, flat: bool, moved: np.ndarray,

@@ -61,6 +61,19 @@ from 0.002 dB bins; shadowing innovations by Box–Muller on float32 uniforms (n
 Interference counts links within ``range_m`` only (mean received power above the noise minus
 ``interference_margin_db``), as before. ``selection_passes`` counts fixed-point passes (a
 diagnostic).
+
+**Antenna heights.** ``antenna_height_m`` (per station; NaN for the path-loss model's own
+heights, i.e. the vehicles') gives roadside units a mast or gantry antenna. A link with such a
+station at one end uses the same model with that station's height on its side
+(``pathloss.with_antenna_heights``; WINNER+ B1 LOS of TR 36.885 A.1.4 is symmetric in the two
+effective heights): one ``TabulatedPathLoss`` per distinct height for its links to vehicles, the
+formula itself for the few links between two such stations. Each kind of link has its own range,
+found the same way as ``range_m`` on its own path loss, so a 6 m RSU under B1 LOS is linked (and
+interferes, senses, is sensed) much farther out than a vehicle, without enlarging the
+vehicle-to-vehicle search (``links.AntennaClasses``). ``range_m`` and ``report_range_m`` stay
+those of vehicle-to-vehicle links; ``station_range_m`` / ``station_report_range_m`` give each
+station's range and report range towards vehicles. Half duplex, sensing, SB-SPS, interference,
+CBR and the loss causes treat these links like any other: only their gain differs.
 """
 
 from __future__ import annotations
@@ -74,8 +87,14 @@ from typing import Any
 import numpy as np
 
 from v2x.sim.radio import channel
-from v2x.sim.radio.links import LinkTable, ragged_indices, segments
-from v2x.sim.radio.pathloss import TabulatedPathLoss, pathloss_model
+from v2x.sim.radio.links import AntennaClasses, LinkKind, LinkTable, ragged_indices, segments
+from v2x.sim.radio.pathloss import (
+    PathLossModel,
+    TabulatedPathLoss,
+    pathloss_model,
+    range_for_loss_m,
+    with_antenna_heights,
+)
 from v2x.sim.radio.phy import (
     SUBCARRIERS_PER_RB,
     BlerThresholds,
@@ -121,6 +140,15 @@ class RadioConfig:
     ``batch_subframes`` is the processing window: subframes simulated by one vectorised pass
     (values above the reservation interval are capped to it). The MAC is exact to the subframe
     whatever it is; longer windows are faster (100: one pass per 100 ms traffic step).
+
+    Ranges: links are kept out to where the mean received power at ``tx_power_dbm`` falls
+    ``interference_margin_db`` under the noise of one sub-channel; ``max_range_m`` replaces that
+    distance for vehicle-to-vehicle links (links to a station with its own antenna height keep
+    their computed range, never shorter). Opportunities are reported within ``report_range_m``
+    (default: where the mean received power is 3σ under the decoding threshold, at most the link
+    range); links to a station with its own antenna height are reported out to the larger of
+    that and their own such distance, so that every reception an RSU's mast makes possible is
+    reported.
     """
 
     frequency_hz: float = 5.9e9
@@ -295,10 +323,15 @@ class SidelinkNetwork:
     ``res_subchannel``, ``res_length``, ``counter``, ``pkt_id``, ``pkt_occasion``), ``memory``
     (``SensingMemory``), ``links`` (``LinkTable``), ``tx_power_dbm`` (may be changed between
     steps) and ``stats`` are public; the same seed gives the same results.
+
+    ``antenna_height_m`` (n_vehicles,) gives stations their own antenna height in metres
+    (roadside units); NaN, or no array, keeps the path-loss model's heights (see the module
+    docstring, "Antenna heights").
     """
 
     def __init__(self, config: RadioConfig, n_vehicles: int, seed: int = 0,
-                 rng: Callable[[str], np.random.Generator] | None = None) -> None:
+                 rng: Callable[[str], np.random.Generator] | None = None,
+                 antenna_height_m: np.ndarray | None = None) -> None:
         self.config = config
         self.n = n_vehicles
         get = rng if rng is not None else (lambda name: named_stream(seed, name))
@@ -322,9 +355,24 @@ class SidelinkNetwork:
         self.range_m = self._link_range()
         self.report_range_m = (float(config.report_range_m) if config.report_range_m is not None
                                else min(self._reach_m(), self.range_m))
+        heights = (np.full(n_vehicles, np.nan) if antenna_height_m is None
+                   else np.array(antenna_height_m, dtype=np.float64).reshape(-1))
+        if heights.shape != (n_vehicles,):
+            raise ValueError("antenna_height_m needs one entry per station")
+        if np.any(heights[np.isfinite(heights)] <= 0) or np.any(np.isinf(heights)):
+            raise ValueError("antenna heights must be positive and finite (NaN: the model's)")
+        self.antenna_height_m = heights
+        antennas, self._kind_report_m = self._antenna_classes(heights)
+        self.station_range_m = np.full(n_vehicles, self.range_m)
+        self.station_report_range_m = np.full(n_vehicles, self.report_range_m)
+        if antennas is not None:
+            towards_vehicles = antennas.kind_of[antennas.station_class, 0]
+            self.station_range_m = np.array([k.range_m for k in antennas.kinds])[towards_vehicles]
+            self.station_report_range_m = self._kind_report_m[towards_vehicles]
         self.links = LinkTable(n_vehicles, self._table, config.shadowing, self.range_m,
                                self._rng_shadow, margin_m=config.neighbour_margin_m,
-                               wrap_x_m=config.wrap_x_m)
+                               wrap_x_m=config.wrap_x_m, antennas=antennas)
+        self._report_link: np.ndarray | None = None
         self.memory = SensingMemory(n_vehicles, self.s, config.sps)
         self.tx_power_dbm = np.full(n_vehicles, config.tx_power_dbm, dtype=np.float64)
         self.now = 0
@@ -352,20 +400,69 @@ class SidelinkNetwork:
         self._buffers: dict[str, np.ndarray] = {}
 
     # -- set-up ---------------------------------------------------------------------------------
+    def _link_loss_db(self) -> float:
+        """The path loss at which links end: the mean received power at ``tx_power_dbm`` is
+        then the noise of one sub-channel minus ``interference_margin_db``."""
+        cfg = self.config
+        floor_dbm = 10.0 * math.log10(self._noise_mw_by_len[1]) - cfg.interference_margin_db
+        return cfg.tx_power_dbm - floor_dbm
+
+    def _reach_loss_db(self) -> float:
+        """The path loss at which the mean received power is 3σ under the decoding threshold."""
+        cfg = self.config
+        return cfg.tx_power_dbm - (cfg.decoding_threshold_dbm - 3.0 * cfg.shadowing.sigma_db)
+
     def _link_range(self) -> float:
         """Links are kept while the mean received power at the highest power stays above the
         noise of one sub-channel minus ``interference_margin_db`` (or up to ``max_range_m``)."""
-        cfg = self.config
-        if cfg.max_range_m is not None:
-            return float(cfg.max_range_m)
-        floor_dbm = 10.0 * math.log10(self._noise_mw_by_len[1]) - cfg.interference_margin_db
-        return self._table.range_for_loss_m(cfg.tx_power_dbm - floor_dbm)
+        if self.config.max_range_m is not None:
+            return float(self.config.max_range_m)
+        return self._table.range_for_loss_m(self._link_loss_db())
 
     def _reach_m(self) -> float:
         """Distance beyond which the mean received power is 3σ under the decoding threshold."""
-        cfg = self.config
-        worst = cfg.decoding_threshold_dbm - 3.0 * cfg.shadowing.sigma_db
-        return self._table.range_for_loss_m(cfg.tx_power_dbm - worst)
+        return self._table.range_for_loss_m(self._reach_loss_db())
+
+    def _antenna_classes(self, heights: np.ndarray) -> tuple[AntennaClasses | None, np.ndarray]:
+        """Stations of each distinct antenna height whose path loss differs from the vehicles',
+        and the link kinds between them (see the module docstring); with the report range of
+        each kind. ``None`` when every station uses the model's own heights."""
+        base_report = np.array([self.report_range_m])
+        classes: list[tuple[float, PathLossModel]] = []
+        station_class = np.zeros(self.n, dtype=np.int64)
+        for height in np.unique(heights[np.isfinite(heights)]):
+            model = with_antenna_heights(self.pathloss, tx_height_m=float(height))
+            if model != self.pathloss:
+                classes.append((float(height), model))
+                station_class[heights == height] = len(classes)
+        if not classes:
+            return None, base_report
+        k = len(classes)
+        kinds = [LinkKind(self._table, self.range_m)]
+        reports = [self.report_range_m]
+        kind_of = np.zeros((k + 1, k + 1), dtype=np.int64)
+
+        def add(pathloss: TabulatedPathLoss | PathLossModel, range_m: float,
+                reach_m: float) -> int:
+            if self.config.max_range_m is not None:
+                range_m = max(range_m, self.range_m)
+            kinds.append(LinkKind(pathloss, range_m))
+            reports.append(max(self.report_range_m, min(reach_m, range_m)))
+            return len(kinds) - 1
+
+        for c, (_, model) in enumerate(classes, start=1):
+            table = TabulatedPathLoss(model)
+            kind_of[0, c] = kind_of[c, 0] = add(
+                table, table.range_for_loss_m(self._link_loss_db()),
+                table.range_for_loss_m(self._reach_loss_db()))
+        for c1, (h1, _) in enumerate(classes, start=1):
+            for c2, (h2, _) in enumerate(classes[c1 - 1:], start=c1):
+                model = with_antenna_heights(self.pathloss, max(h1, h2), min(h1, h2))
+                kind_of[c1, c2] = kind_of[c2, c1] = add(
+                    model, range_for_loss_m(model, self._link_loss_db()),
+                    range_for_loss_m(model, self._reach_loss_db()))
+        return (AntennaClasses(station_class, kind_of, tuple(kinds)),
+                np.array(reports, dtype=np.float64))
 
     def set_positions(self, xy: np.ndarray, active: np.ndarray | None = None) -> None:
         """New positions (metres, shape (n, 2)) at the current time; ``active`` masks present
@@ -458,7 +555,16 @@ class SidelinkNetwork:
         dist = np.empty(2 * m, dtype=np.float32)
         dist[:m] = lt.distance_m
         np.take(lt.distance_m, lt.perm, out=dist[m:], mode="clip")
-        report = dist <= np.float32(self.report_range_m)
+        if lt.kind_groups:
+            # per link: its kind's report range (links to stations with their own antenna)
+            per_link = lt.distance_m <= np.float32(self.report_range_m)
+            for kind, links in lt.kind_groups:
+                per_link[links] = lt.distance_m[links] <= np.float32(self._kind_report_m[kind])
+            report = np.concatenate([per_link, np.take(per_link, lt.perm)])
+            self._report_link = per_link
+        else:
+            report = dist <= np.float32(self.report_range_m)
+            self._report_link = None
         decodable = sent >= self._decode_mw
         a = np.flatnonzero(report & decodable)
         b = np.flatnonzero(report & ~decodable)
@@ -864,7 +970,10 @@ class SidelinkNetwork:
         parts = []
         for sp in spreads:
             dist = lt.distance_m[sp.link]
-            rep = np.flatnonzero(dist <= report)
+            if self._report_link is None:
+                rep = np.flatnonzero(dist <= report)
+            else:
+                rep = np.flatnonzero(self._report_link[sp.link])
             ends = np.cumsum(sp.counts)
             per_tx = np.searchsorted(rep, ends) - np.searchsorted(rep, ends - sp.counts)
             parts.append((sp, rep, dist, per_tx))

@@ -28,10 +28,16 @@ Sources of the formulas and numbers:
   rectangular waveguide (Emslie, Lagace, Strong, IEEE TAP 23(2), 1975; vertical polarisation)
   α = 4.343·λ²·(1/(w³·√(εs−1)) + εc/(h³·√(εc−1))) dB/m, plus ``extra_db_per_m`` for wall
   roughness and tunnel tilt, which depend on the site and must come from its measurements.
+
+Antenna heights: ``with_antenna_heights`` gives the same model with other ``tx_height_m`` /
+``rx_height_m`` (e.g. a roadside unit on a mast or gantry at one end of a link); the radio uses it
+for stations that have their own antenna height. Models without height fields (free space,
+log-distance, tunnel) do not depend on antenna heights and are returned unchanged.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -103,6 +109,12 @@ class WinnerB1Los:
     environment_height_m: float = 1.0
     min_distance_m: float = 3.0
     free_space_floor: bool = True
+
+    def __post_init__(self) -> None:
+        if min(self.effective_heights_m) <= 0.0:
+            raise ValueError("WINNER+ B1 needs antenna heights above environment_height_m "
+                             f"({self.tx_height_m:g} m, {self.rx_height_m:g} m, environment "
+                             f"{self.environment_height_m:g} m)")
 
     @property
     def effective_heights_m(self) -> tuple[float, float]:
@@ -229,6 +241,44 @@ def pathloss_model(name: str, **params: Any) -> PathLossModel:
         known = ", ".join(sorted(PATHLOSS_MODELS))
         raise ValueError(f"unknown path-loss model {name!r} (known: {known})") from None
     return factory(**params)
+
+
+def with_antenna_heights(model: PathLossModel, tx_height_m: float | None = None,
+                         rx_height_m: float | None = None) -> PathLossModel:
+    """``model`` with other antenna heights (``None`` keeps the model's own).
+
+    Sets the ``tx_height_m`` / ``rx_height_m`` fields the model has, and those of a model nested
+    in it (the LOS bound of WINNER+ B1 NLOS); a model without them is returned as it is (its
+    loss does not depend on antenna heights). WINNER+ B1 LOS and TR 37.885 highway are
+    symmetric in the two heights; WINNER+ B1 NLOS uses one height, ``tx_height_m`` (pass the
+    taller antenna there).
+    """
+    if not dataclasses.is_dataclass(model) or isinstance(model, type):
+        return model
+    wanted = {"tx_height_m": tx_height_m, "rx_height_m": rx_height_m}
+    changes: dict[str, Any] = {}
+    for f in dataclasses.fields(model):
+        value = getattr(model, f.name)
+        if f.name in wanted:
+            if wanted[f.name] is not None and float(wanted[f.name]) != value:
+                changes[f.name] = float(wanted[f.name])
+        elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+            nested = with_antenna_heights(value, tx_height_m, rx_height_m)
+            if nested is not value:
+                changes[f.name] = nested
+    return dataclasses.replace(model, **changes) if changes else model
+
+
+def range_for_loss_m(model: PathLossModel, max_loss_db: float, min_distance_m: float = 0.5,
+                     max_distance_m: float = 1e5, points_per_decade: int = 2_000) -> float:
+    """The largest distance of a log grid (``points_per_decade``) whose loss does not exceed
+    ``max_loss_db``; 0 when none does. ``TabulatedPathLoss.range_for_loss_m`` is the same on
+    its finer grid."""
+    u0 = math.log10(min_distance_m)
+    n = math.ceil((math.log10(max_distance_m) - u0) * points_per_decade) + 2
+    grid = 10.0 ** (u0 + np.arange(n) / points_per_decade)
+    below = np.flatnonzero(np.asarray(model.loss_db(grid)) <= max_loss_db)
+    return 0.0 if below.size == 0 else float(grid[below[-1]])
 
 
 class TabulatedPathLoss:

@@ -12,6 +12,7 @@ import pytest
 from v2x.cli import main
 from v2x.errors import SimulationError
 from v2x.sim import run, scenario
+from v2x.sim.radio.pathloss import PATHLOSS_MODELS
 from v2x.sim.traffic.sumo import sumo_binary
 
 HIGHWAY = Path(__file__).resolve().parents[2] / "scenarios" / "highway"
@@ -157,3 +158,10 @@ def test_modelled_security_predicts_what_real_verification_decides(tmp_path):
     checks, verified = verdicts["real"]
     assert checks > 100 and 0.5 * checks < verified < checks  # unknown signers at first
     assert verdicts["modelled"] == verdicts["real"]
+
+
+@pytest.mark.parametrize("model", sorted(PATHLOSS_MODELS))
+def test_every_path_loss_model_can_be_named_by_a_scenario(model):
+    sc = scenario.load(HIGHWAY, [f'radio.pathloss="{model}"'])
+    config = run.radio_config(sc, 100)
+    assert config.pathloss == model

@@ -96,10 +96,12 @@ def radio_config(sc: Scenario, step_subframes: int) -> RadioConfig:
     layout = SubchannelLayout(n_subchannels=count, subchannel_size_rb=50 // count,
                               noise_bandwidth_per_rb_hz=10e6 / 50)
     params: dict[str, Any] = {}
-    if get("radio.pathloss").startswith("winner_b1"):
+    if get("radio.pathloss") == "winner_b1_los":
         params = {"environment_height_m": get("radio.environment_height_m"),
                   "tx_height_m": get("radio.antenna_height_m"),
                   "rx_height_m": get("radio.antenna_height_m")}
+    elif get("radio.pathloss") == "winner_b1_nlos":
+        params = {"tx_height_m": get("radio.antenna_height_m")}
     try:
         pathloss_model(get("radio.pathloss"), **params)      # e.g. heights above the environment
         return RadioConfig(

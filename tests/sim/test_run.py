@@ -165,3 +165,20 @@ def test_every_path_loss_model_can_be_named_by_a_scenario(model):
     sc = scenario.load(HIGHWAY, [f'radio.pathloss="{model}"'])
     config = run.radio_config(sc, 100)
     assert config.pathloss == model
+
+
+
+def test_an_rsu_louder_than_the_vehicles_reaches_further(tmp_path):
+    reach = {}
+    for power in (13, 23):
+        rsus = tmp_path / f"rsus{power}.toml"
+        rsus.write_text((HIGHWAY / "rsus.toml").read_text().replace(
+            "tx_power_dbm = 23.0", f"tx_power_dbm = {power}.0"))
+        sc = scenario.load(HIGHWAY, ["scenario.duration_s=2", "radio.tx_power_dbm=13",
+                                     'services.events=""',
+                                     f"services.rsus={json.dumps(str(rsus))}"])
+        folder = run.run(sc, tmp_path / f"p{power}", progress=False).folder
+        far = [r for r in rows(folder, "rsu_to_vehicle_prr.csv")
+               if r["kind"] == "ivim" and 600 <= float(r["bin_start_m"]) < 800]
+        reach[power] = sum(int(r["received"]) for r in far)
+    assert reach[23] > 5 * max(reach[13], 1)

@@ -64,9 +64,13 @@ class Medium:
         roadside = np.arange(plan.roadside.start, plan.roadside.stop)
         owners = np.array(plan.owner(), dtype=np.int64)
         heights = np.full(plan.total, np.nan)
-        if rsu_height_m is not None and len(roadside):
-            heights[roadside] = np.asarray(rsu_height_m, dtype=float)[owners]
-        self.network = SidelinkNetwork(config, plan.total, rng=rng, antenna_height_m=heights)
+        powers = np.full(plan.total, config.tx_power_dbm)
+        if len(roadside):
+            powers[roadside] = np.asarray(rsu_power_dbm, dtype=float)[owners]
+            if rsu_height_m is not None:
+                heights[roadside] = np.asarray(rsu_height_m, dtype=float)[owners]
+        self.network = SidelinkNetwork(config, plan.total, rng=rng, antenna_height_m=heights,
+                                       tx_power_dbm=powers)
         self._cbr_rng = rng("cbr")
         self._role = np.full(plan.total, FLOW, dtype=np.int8)
         """Per slot: VEHICLE (vehicles and their events' slots send as vehicles), RSU
@@ -80,7 +84,6 @@ class Medium:
         self.xy = np.zeros((plan.total, 2))
         self.active = np.zeros(plan.total, dtype=bool)
         if len(roadside):
-            self.network.tx_power_dbm[roadside] = np.asarray(rsu_power_dbm, dtype=float)[owners]
             self.xy[roadside] = self.rsu_xy[owners]
             self.active[roadside] = True
         self._next_id = 0

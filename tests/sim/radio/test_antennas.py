@@ -292,3 +292,26 @@ def test_rsu_report_range_is_its_decodable_distance_and_the_v2v_range_is_unchang
     assert fixed.report_range_m == 200.0
     assert fixed.station_report_range_m[0] == pytest.approx(reach)
     assert math.isclose(fixed.station_report_range_m[1], 200.0)
+
+
+def test_a_louder_station_reaches_as_far_as_its_power_carries():
+    config = highway_config(shadowing=ShadowingConfig(sigma_db=0.0))
+    x = np.array([0.0, 300.0, 800.0, 1200.0])
+    power = np.array([33.0, 23.0, 23.0, 23.0])  # station 0: an RSU 10 dB louder, vehicle height
+    quiet = SidelinkNetwork(config, 4, seed=1)
+    loud = SidelinkNetwork(config, 4, seed=1, tx_power_dbm=power)
+    assert loud.tx_power_dbm.tolist() == power.tolist()
+    for net in (quiet, loud):
+        net.set_positions(np.column_stack([x, np.zeros(4)]))
+    # 10 dB more carries 10**(10/40) = 1.78x further beyond the WINNER breakpoint
+    assert loud.station_range_m[0] == pytest.approx(quiet.range_m * 10 ** 0.25, rel=0.01)
+    assert loud.station_range_m[1] == quiet.range_m == loud.range_m
+    far = [(int(i), int(j)) for i, j, g in zip(loud.links.first, loud.links.second,
+                                                loud.links.gain_lin, strict=True) if g > 0]
+    near = [(int(i), int(j)) for i, j, g in zip(quiet.links.first, quiet.links.second,
+                                                 quiet.links.gain_lin, strict=True) if g > 0]
+    assert quiet.range_m < 800.0 < loud.station_range_m[0] < 1200.0
+    assert (0, 2) in far and (0, 2) not in near and (0, 3) not in far
+    assert (0, 1) in near and (1, 2) in far
+    with pytest.raises(ValueError, match="tx_power_dbm"):
+        SidelinkNetwork(config, 4, tx_power_dbm=np.array([23.0, np.nan, 23.0, 23.0]))

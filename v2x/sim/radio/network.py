@@ -326,12 +326,15 @@ class SidelinkNetwork:
 
     ``antenna_height_m`` (n_vehicles,) gives stations their own antenna height in metres
     (roadside units); NaN, or no array, keeps the path-loss model's heights (see the module
-    docstring, "Antenna heights").
+    docstring, "Antenna heights"). ``tx_power_dbm`` (n_vehicles,) gives stations their own
+    power (default ``config.tx_power_dbm``); the links of a louder station reach as far as its
+    power carries (it is classed like a station with its own antenna height).
     """
 
     def __init__(self, config: RadioConfig, n_vehicles: int, seed: int = 0,
                  rng: Callable[[str], np.random.Generator] | None = None,
-                 antenna_height_m: np.ndarray | None = None) -> None:
+                 antenna_height_m: np.ndarray | None = None,
+                 tx_power_dbm: np.ndarray | None = None) -> None:
         self.config = config
         self.n = n_vehicles
         get = rng if rng is not None else (lambda name: named_stream(seed, name))
@@ -362,7 +365,11 @@ class SidelinkNetwork:
         if np.any(heights[np.isfinite(heights)] <= 0) or np.any(np.isinf(heights)):
             raise ValueError("antenna heights must be positive and finite (NaN: the model's)")
         self.antenna_height_m = heights
-        antennas, self._kind_report_m = self._antenna_classes(heights)
+        powers = (np.full(n_vehicles, config.tx_power_dbm) if tx_power_dbm is None
+                  else np.array(tx_power_dbm, dtype=np.float64).reshape(-1))
+        if powers.shape != (n_vehicles,) or not np.all(np.isfinite(powers)):
+            raise ValueError("tx_power_dbm needs one finite entry per station")
+        antennas, self._kind_report_m = self._antenna_classes(heights, powers)
         self.station_range_m = np.full(n_vehicles, self.range_m)
         self.station_report_range_m = np.full(n_vehicles, self.report_range_m)
         if antennas is not None:
@@ -374,7 +381,7 @@ class SidelinkNetwork:
                                wrap_x_m=config.wrap_x_m, antennas=antennas)
         self._report_link: np.ndarray | None = None
         self.memory = SensingMemory(n_vehicles, self.s, config.sps)
-        self.tx_power_dbm = np.full(n_vehicles, config.tx_power_dbm, dtype=np.float64)
+        self.tx_power_dbm = powers.copy()
         self.now = 0
         # MAC state per vehicle
         self.res_next = np.full(n_vehicles, -1, dtype=np.int64)
@@ -423,18 +430,23 @@ class SidelinkNetwork:
         """Distance beyond which the mean received power is 3σ under the decoding threshold."""
         return self._table.range_for_loss_m(self._reach_loss_db())
 
-    def _antenna_classes(self, heights: np.ndarray) -> tuple[AntennaClasses | None, np.ndarray]:
-        """Stations of each distinct antenna height whose path loss differs from the vehicles',
-        and the link kinds between them (see the module docstring); with the report range of
-        each kind. ``None`` when every station uses the model's own heights."""
+    def _antenna_classes(self, heights: np.ndarray, powers: np.ndarray
+                         ) -> tuple[AntennaClasses | None, np.ndarray]:
+        """Stations of each distinct (antenna height, extra power) whose links differ from the
+        vehicles' (another path loss, or a longer range because they send louder than
+        ``config.tx_power_dbm``), and the link kinds between them (see the module docstring);
+        with the report range of each kind. ``None`` when every station is like the vehicles."""
         base_report = np.array([self.report_range_m])
-        classes: list[tuple[float, PathLossModel]] = []
+        extra_db = np.maximum(powers - self.config.tx_power_dbm, 0.0)
+        classes: list[tuple[float, float, PathLossModel]] = []
         station_class = np.zeros(self.n, dtype=np.int64)
-        for height in np.unique(heights[np.isfinite(heights)]):
-            model = with_antenna_heights(self.pathloss, tx_height_m=float(height))
-            if model != self.pathloss:
-                classes.append((float(height), model))
-                station_class[heights == height] = len(classes)
+        keyed = np.where(np.isfinite(heights), heights, -1.0)
+        for height, extra in sorted(set(zip(keyed.tolist(), extra_db.tolist(), strict=True))):
+            model = (self.pathloss if height < 0
+                     else with_antenna_heights(self.pathloss, tx_height_m=float(height)))
+            if model != self.pathloss or extra > 0:
+                classes.append((float(height), float(extra), model))
+                station_class[(keyed == height) & (extra_db == extra)] = len(classes)
         if not classes:
             return None, base_report
         k = len(classes)
@@ -450,17 +462,23 @@ class SidelinkNetwork:
             reports.append(max(self.report_range_m, min(reach_m, range_m)))
             return len(kinds) - 1
 
-        for c, (_, model) in enumerate(classes, start=1):
+        for c, (_, extra, model) in enumerate(classes, start=1):
             table = TabulatedPathLoss(model)
             kind_of[0, c] = kind_of[c, 0] = add(
-                table, table.range_for_loss_m(self._link_loss_db()),
-                table.range_for_loss_m(self._reach_loss_db()))
-        for c1, (h1, _) in enumerate(classes, start=1):
-            for c2, (h2, _) in enumerate(classes[c1 - 1:], start=c1):
-                model = with_antenna_heights(self.pathloss, max(h1, h2), min(h1, h2))
+                table, table.range_for_loss_m(self._link_loss_db() + extra),
+                table.range_for_loss_m(self._reach_loss_db() + extra))
+        for c1, (h1, e1, _) in enumerate(classes, start=1):
+            for c2, (h2, e2, _) in enumerate(classes[c1 - 1:], start=c1):
+                extra = max(e1, e2)
+                if h1 < 0 and h2 < 0:
+                    model = self.pathloss
+                elif min(h1, h2) < 0:
+                    model = with_antenna_heights(self.pathloss, tx_height_m=max(h1, h2))
+                else:
+                    model = with_antenna_heights(self.pathloss, max(h1, h2), min(h1, h2))
                 kind_of[c1, c2] = kind_of[c2, c1] = add(
-                    model, range_for_loss_m(model, self._link_loss_db()),
-                    range_for_loss_m(model, self._reach_loss_db()))
+                    model, range_for_loss_m(model, self._link_loss_db() + extra),
+                    range_for_loss_m(model, self._reach_loss_db() + extra))
         return (AntennaClasses(station_class, kind_of, tuple(kinds)),
                 np.array(reports, dtype=np.float64))
 

@@ -142,7 +142,7 @@ def test_every_roadside_slot_gets_its_rsus_antenna_height():
     assert np.isnan(net.antenna_height_m[[0, 1, 2, 3, 7]]).all()
     assert net.antenna_height_m[4:7].tolist() == [8.0, 6.0, 8.0]
     assert net.tx_power_dbm[4:7].tolist() == [23.0, 30.0, 23.0]
-    assert net.station_range_m[4] > net.station_range_m[5] > net.range_m
+    assert min(net.station_range_m[4], net.station_range_m[5]) > net.range_m
     assert net.station_range_m[7] == net.range_m
 
 

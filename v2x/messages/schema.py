@@ -305,18 +305,23 @@ MAX_RECURSION = 32
 """How deep a recursive type (ISO 14823 GddStructure in IVI) may nest inside one message."""
 
 
+def _decode_nested(name: str, inner, decoder):
+    """Decode ``inner`` one recursion level deeper; refuse beyond MAX_RECURSION."""
+    depth = getattr(decoder, "v2x_depth", 0)
+    if depth >= MAX_RECURSION:
+        raise _ToolDecodeError(f"{name} nested deeper than {MAX_RECURSION}")
+    decoder.v2x_depth = depth + 1
+    try:
+        return inner.decode(decoder)
+    finally:
+        decoder.v2x_depth = depth
+
+
 class _DepthLimitedRecursive(per.Recursive):
     """A recursive type reference that refuses to nest deeper than MAX_RECURSION."""
 
     def decode(self, decoder):
-        depth = getattr(decoder, "v2x_depth", 0)
-        if depth >= MAX_RECURSION:
-            raise _ToolDecodeError(f"{self.type_name} nested deeper than {MAX_RECURSION}")
-        decoder.v2x_depth = depth + 1
-        try:
-            return self._inner.decode(decoder)
-        finally:
-            decoder.v2x_depth = depth
+        return _decode_nested(self.type_name, self._inner, decoder)
 
 
 class _KeepingSequence(per.Sequence):
@@ -412,14 +417,7 @@ class _DepthLimitedOerRecursive(oer.Recursive):
     """OER twin of _DepthLimitedRecursive (Ieee1609Dot2Data nests inside SignedDataPayload)."""
 
     def decode(self, decoder):
-        depth = getattr(decoder, "v2x_depth", 0)
-        if depth >= MAX_RECURSION:
-            raise _ToolDecodeError(f"{self.type_name} nested deeper than {MAX_RECURSION}")
-        decoder.v2x_depth = depth + 1
-        try:
-            return self.inner.decode(decoder)
-        finally:
-            decoder.v2x_depth = depth
+        return _decode_nested(self.type_name, self.inner, decoder)
 
 
 class OerSequenceValue(dict):

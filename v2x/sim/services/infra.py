@@ -72,10 +72,6 @@ class RsuBroadcasts:
         self._mapem: dict[int, bytes] = {}
         self._groups: dict[str, list[int]] = {}
 
-    @property
-    def needs_signals(self) -> bool:
-        return any(s.service in ("spatem", "mapem") for s in self.schedule)
-
     def start(self, traffic) -> None:
         """Read the traffic lights the RSUs serve and encode the static messages once."""
         self.to_wgs84 = traffic.to_wgs84

@@ -230,3 +230,16 @@ def test_degenerate_fleets_and_absent_vehicles():
     assert net.stats["generated"] == 50
     assert len(first.transmissions) + len(result.transmissions) == net.stats["transmitted"]
     assert net.advance(0).receptions.tx.size == 0
+
+
+def test_stations_moved_in_place_still_move_their_links_shadowing():
+    # the medium keeps one position array and moves it in place between steps
+    net = SidelinkNetwork(RadioConfig(), 3)
+    xy = np.zeros((3, 2))
+    xy[:, 0] = [0.0, 50.0, 100.0]
+    net.set_positions(xy)
+    before = net.links.shadow_db.copy()
+    xy[:, 0] += 10.0
+    net.set_positions(xy)
+    assert net.links.odometer_m.tolist() == [10.0, 10.0, 10.0]
+    assert not np.array_equal(net.links.shadow_db, before)

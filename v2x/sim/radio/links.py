@@ -213,8 +213,11 @@ class LinkTable:
 
     # -- positions ------------------------------------------------------------------------------
     def update(self, xy: np.ndarray, active: np.ndarray | None = None) -> None:
-        """Take new positions (metres, shape (n, 2)); ``active`` masks vehicles present."""
-        xy = np.asarray(xy, dtype=np.float64).reshape(self.n, 2)
+        """Take new positions (metres, shape (n, 2)); ``active`` masks vehicles present.
+
+        The positions are copied: a caller that moves its stations in place keeps one array.
+        """
+        xy = np.array(xy, dtype=np.float64).reshape(self.n, 2)
         active = (np.ones(self.n, dtype=bool) if active is None
                   else np.asarray(active, dtype=bool).copy())
         active &= np.isfinite(xy).all(axis=1)

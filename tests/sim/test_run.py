@@ -182,3 +182,17 @@ def test_an_rsu_louder_than_the_vehicles_reaches_further(tmp_path):
                if r["kind"] == "ivim" and 600 <= float(r["bin_start_m"]) < 800]
         reach[power] = sum(int(r["received"]) for r in far)
     assert reach[23] > 5 * max(reach[13], 1)
+
+
+def test_the_radio_in_a_process_gives_the_in_process_results(tmp_path):
+    # SPaT, MAP, a relayed stopped-vehicle DENM and a hazard, vehicles and RSUs verifying
+    folders = {}
+    for worker in ("inline", "process"):
+        sc = scenario.load(CROSSING, ["scenario.duration_s=16", f'radio.worker="{worker}"'])
+        folders[worker] = run.run(sc, tmp_path / worker, progress=False).folder
+    tables = sorted(p.name for p in folders["inline"].glob("*.csv"))
+    assert "events.csv" in tables and "prr_distance_10m.csv" in tables
+    for name in tables:
+        assert (folders["process"] / name).read_bytes() == (
+            folders["inline"] / name).read_bytes(), name
+    assert int(rows(folders["process"], "events.csv")[0]["denms_relayed"]) > 0

@@ -137,7 +137,7 @@ def test_every_roadside_slot_gets_its_rsus_antenna_height():
     medium = Medium(RadioConfig(), plan, np.array([[0.0, 0.0], [900.0, 0.0]]),
                     np.array([23.0, 30.0]), engine.rng, Metrics(1000.0, plan.rsus), security,
                     rsu_height_m=np.array([8.0, 6.0]))
-    net = medium.network
+    net = medium.radio.network
     # slots: 4 vehicles, RSU receivers 4 and 5, RSU 0's second flow 6, one event slot 7
     assert np.isnan(net.antenna_height_m[[0, 1, 2, 3, 7]]).all()
     assert net.antenna_height_m[4:7].tolist() == [8.0, 6.0, 8.0]

@@ -9,6 +9,10 @@ Vehicles take the radio slots the CA service gives them; RSUs, their further flo
 vehicles' events take the slots after them (``SlotPlan``). Every roadside slot sends with its
 RSU's power and antenna height (a mast or gantry antenna: its links to vehicles use the path
 loss with that height on its side, and reach further; ``SidelinkNetwork``, "Antenna heights").
+
+A step is ``dispatch``ed (positions and packets go to the radio) and later ``collect``ed (what
+came back is measured); between the two the caller may read the next traffic step while a
+radio in a child process works (``v2x.sim.radio_process``). ``advance`` does both at once.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import numpy as np
 
 from v2x.sim.metrics import RECEIVED, Metrics
 from v2x.sim.radio.network import RadioConfig, SidelinkNetwork
+from v2x.sim.radio_process import InlineRadio, RadioProcess
 from v2x.sim.securing import SecurityModel
 from v2x.sim.services.kinds import KIND_CODE
 from v2x.sim.slots import SlotPlan
@@ -31,6 +36,11 @@ CBR_SAMPLES = 256
 """Stations whose CBR is sampled each step (drawn at random; all of them when fewer)."""
 PACKET_RING = 1 << 20
 """Packets are looked up by id for at most one reservation period; a ring this long suffices."""
+DENM_HORIZON_US = 1_000_000
+"""A DENM is received within one reservation period of its generation or never; steps this
+long after the last one need not look for DENMs."""
+_NO_DENMS = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64),
+             np.zeros(0, dtype=np.int64))
 
 
 @dataclass
@@ -39,7 +49,6 @@ class StepOutcome:
 
     sent: int
     links: int
-    rsu_received: int
     denm_receivers: np.ndarray
     """Slots that received a DENM in the step (vehicles and RSUs) ..."""
     denm_tags: np.ndarray
@@ -52,12 +61,15 @@ class Medium:
     """Radio channel shared by the vehicles, the RSUs at ``rsu_xy`` and their flows (``plan``).
 
     ``rsu_power_dbm`` and ``rsu_height_m`` (antenna height in metres) are per RSU; without
-    heights the RSUs use the vehicles' antenna height.
+    heights the RSUs use the vehicles' antenna height. With ``process_seed`` (the engine's
+    seed) the radio runs in a child process drawing the streams ``rng`` would give; call
+    ``close`` when done.
     """
 
     def __init__(self, config: RadioConfig, plan: SlotPlan, rsu_xy: np.ndarray,
                  rsu_power_dbm: np.ndarray, rng, metrics: Metrics,
-                 security: SecurityModel, *, rsu_height_m: np.ndarray | None = None) -> None:
+                 security: SecurityModel, *, rsu_height_m: np.ndarray | None = None,
+                 process_seed: int | None = None) -> None:
         self.plan = plan
         self.vehicle_slots = plan.vehicles
         self.rsu_count = plan.rsus
@@ -69,8 +81,18 @@ class Medium:
             powers[roadside] = np.asarray(rsu_power_dbm, dtype=float)[owners]
             if rsu_height_m is not None:
                 heights[roadside] = np.asarray(rsu_height_m, dtype=float)[owners]
-        self.network = SidelinkNetwork(config, plan.total, rng=rng, antenna_height_m=heights,
-                                       tx_power_dbm=powers)
+        self.radio: InlineRadio | RadioProcess
+        if process_seed is None:
+            self.radio = InlineRadio(SidelinkNetwork(config, plan.total, rng=rng,
+                                                     antenna_height_m=heights,
+                                                     tx_power_dbm=powers))
+        else:
+            self.radio = RadioProcess(config, plan.total, process_seed,
+                                      antenna_height_m=heights, tx_power_dbm=powers)
+        self._pending: tuple[bool, int, bool] | None = None
+        self._collected: tuple | None = None
+        self._newest_us = 0
+        self._denm_last_us = -DENM_HORIZON_US - 1
         self._cbr_rng = rng("cbr")
         self._role = np.full(plan.total, FLOW, dtype=np.int8)
         """Per slot: VEHICLE (vehicles and their events' slots send as vehicles), RSU
@@ -110,7 +132,7 @@ class Medium:
     def new_vehicles(self, slots: np.ndarray) -> None:
         """Slots taken over by another vehicle: its radio and security state start afresh."""
         if len(slots):
-            self.network.reset_vehicles(slots)
+            self.radio.reset_vehicles(slots)
             self.security.new_vehicles(slots)
 
     def send(self, slots: np.ndarray, generated_us: np.ndarray, payloads: list[bytes],
@@ -133,32 +155,71 @@ class Medium:
         self._tag[ring] = -1 if tags is None else tags
         if self.security.mode == "real":
             self._frames.update(zip(ids.tolist(), frames, strict=True))
-        self.network.submit(slots, sizes, ids, subframe=generated_us // 1000)
+        self.radio.submit(slots, sizes, ids, generated_us // 1000)
+        self._newest_us = max(self._newest_us, int(generated_us.max()))
+        if np.any(kinds == DENM):
+            self._denm_last_us = max(self._denm_last_us, int(generated_us[kinds == DENM].max()))
         if measuring:
             self.metrics.add_transmissions(sizes, kinds)
         return len(slots)
 
     def advance(self, subframes: int, measuring: bool) -> StepOutcome:
         """Run the radio for ``subframes`` milliseconds and record what happened."""
-        self.network.set_positions(self.xy, self.active)
-        result = self.network.advance(subframes)
+        self.dispatch(subframes, measuring)
+        outcome = self.collect()
+        self.measure()
+        return outcome
+
+    def dispatch(self, subframes: int, measuring: bool) -> None:
+        """Start the radio on the next ``subframes`` milliseconds with the positions and
+        packets given so far."""
+        if self._pending is not None:
+            raise RuntimeError("dispatch() twice without collect()")
+        self.radio.set_positions(self.xy, self.active)
+        n = self.plan.vehicles
+        verifiers = int(np.count_nonzero(self.security.verifying[:n] & self.active[:n]))
+        self.radio.start(subframes, self._cbr_sample() if measuring else None)
+        denm_possible = self._newest_us - self._denm_last_us <= DENM_HORIZON_US
+        self._pending = (measuring, verifiers * subframes * 1000, denm_possible)
+
+    def collect(self) -> StepOutcome:
+        """Wait for the dispatched step and tell which DENMs it delivered (before the
+        positions or packets of the next step are given); ``measure`` records the rest."""
+        if self._pending is None:
+            raise RuntimeError("collect() without dispatch()")
+        if self._collected is not None:
+            raise RuntimeError("collect() twice without measure()")
+        (measuring, verifier_us, denm_possible), self._pending = self._pending, None
+        result, cbr = self.radio.result()
         rx = result.receptions
+        self._collected = (rx, cbr, measuring, verifier_us)
+        outcome = StepOutcome(len(result.transmissions), len(rx), *_NO_DENMS)
+        if denm_possible:
+            ring = rx.packet & (PACKET_RING - 1)
+            denm = ((self._kind[ring] == DENM) & (rx.cause == RECEIVED)
+                    & (self._role[rx.rx] <= RSU))
+            outcome.denm_receivers = rx.rx[denm]
+            outcome.denm_tags = self._tag[ring[denm]]
+            outcome.denm_received_us = (rx.subframe[denm] + 1) * 1000
+        return outcome
+
+    def measure(self) -> None:
+        """Record the collected step: RSU and vehicle verification, links, CBR. May come after
+        the next step's packets are given (packet records outlive a step)."""
+        if self._collected is None:
+            raise RuntimeError("measure() without collect()")
+        (rx, cbr, measuring, verifier_us), self._collected = self._collected, None
         ring = rx.packet & (PACKET_RING - 1)
         received_us = (rx.subframe + 1) * 1000
         kind = self._kind[ring]
-        plan = self.plan
         sender = self._role[rx.tx]
         receiver = self._role[rx.rx]
         from_vehicle = (sender == VEHICLE) | (sender == EVENT)
         to_vehicle = receiver == VEHICLE
-        to_rsu = receiver == RSU
-        denm = (kind == DENM) & (rx.cause == RECEIVED) & (receiver <= RSU)
-        outcome = StepOutcome(len(result.transmissions), len(rx), 0, rx.rx[denm],
-                              self._tag[ring[denm]], received_us[denm])
         # verifiers learn certificates in the warm-up too; figures count once measuring
-        at_rsu = from_vehicle & to_rsu
+        at_rsu = from_vehicle & (receiver == RSU)
         if at_rsu.any():
-            outcome.rsu_received = self._at_rsus(rx, at_rsu, ring, received_us, kind, measuring)
+            self._at_rsus(rx, at_rsu, ring, received_us, kind, measuring)
         checking = to_vehicle & (rx.cause == RECEIVED) & self.security.verifying[rx.rx]
         if checking.any():
             checked = self.security.verify_at_vehicles(
@@ -173,12 +234,13 @@ class Medium:
             i2v = ~from_vehicle & to_vehicle
             if i2v.any():
                 self.metrics.add_i2v(kind[i2v], rx.distance_m[i2v], rx.cause[i2v])
-            self.metrics.add_cbr(self.network.cbr(self._cbr_sample()))
-            self.metrics.verifier_us += (int(np.count_nonzero(
-                self.security.verifying[:plan.vehicles] & self.active[:plan.vehicles]))
-                * subframes * 1000)
+            self.metrics.add_cbr(cbr)
+            self.metrics.verifier_us += verifier_us
         self._forget_old_frames()
-        return outcome
+
+    def close(self) -> None:
+        """Stop the radio's process, if it has one."""
+        self.radio.close()
 
     def _cbr_sample(self) -> np.ndarray:
         on_air = np.flatnonzero(self.active)
@@ -193,7 +255,7 @@ class Medium:
         return [self._frames.get(int(p), b"") for p in packets]
 
     def _at_rsus(self, rx, at_rsu: np.ndarray, ring: np.ndarray, received_us: np.ndarray,
-                 kind: np.ndarray, measuring: bool) -> int:
+                 kind: np.ndarray, measuring: bool) -> None:
         """RSUs verify what they received from vehicles; CAMs feed coverage, gaps and age."""
         rsu = rx.rx[at_rsu] - self.vehicle_slots
         sender = rx.tx[at_rsu]
@@ -203,7 +265,7 @@ class Medium:
                                                self._frames_of(rx.packet[at_rsu][got]),
                                                received_us[at_rsu][got])
         if not measuring:
-            return 0
+            return
         verified = np.zeros(len(rsu), dtype=bool)
         verified[got] = checked.verified
         np.add.at(self.metrics.rsu_busy_us, rsu[got], checked.latency_us)
@@ -211,7 +273,6 @@ class Medium:
         xy = self._sender_xy[ring[at_rsu][cam]]
         self.metrics.add_rsu_receptions(rsu[cam], sender[cam], received_us[at_rsu][cam],
                                         xy[:, 0], xy[:, 1], got[cam], verified[cam])
-        return int(got.sum())
 
     def vehicles_near_rsus(self, radius_m: float) -> list[np.ndarray]:
         """For each RSU, the slots of active vehicles within ``radius_m`` (for age sampling)."""

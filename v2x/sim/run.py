@@ -2,7 +2,10 @@
 
 The engine owns time; one SimPy process steps the traffic every ``step_ms`` and, within each
 step, the CA service generates CAMs, the RSUs their SPATEM/MAPEM/IVIM, the DEN service the DENMs
-of the scenario's events (and RSU relays), and the medium runs the step's subframes. Results
+of the scenario's events (and RSU relays), and the medium runs the step's subframes. With
+``radio.worker = "process"`` the radio of step k runs in a child process while this one reads
+traffic step k+1 and generates its CAMs; step k is collected before anything else of step k+1
+happens, so the results are the in-process ones. Results
 land in a run folder (never an existing one without ``force``); if the traffic simulator dies
 mid-run, the tables and report of what was measured so far are written before the error is
 raised.
@@ -10,7 +13,9 @@ raised.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,6 +45,8 @@ from v2x.sim.traffic.netgeo import read_net_geo
 from v2x.sim.traffic.replay import ReplayBackend
 from v2x.sim.traffic.sumo import SumoBackend, net_file_of
 
+WORKERS = ("auto", "process", "inline")
+
 KEYS = {
     "radio": {
         "pathloss": Key(str, "winner_b1_los", "path-loss model", choices=tuple(PATHLOSS_MODELS)),
@@ -58,6 +65,9 @@ KEYS = {
                                 high=0.8),
         "batch_subframes": Key(int, 100, "subframes the radio solves together (speed only: "
                                "the MAC stays exact to 1 ms)", low=1, high=100),
+        "worker": Key(str, "auto", "where the radio runs: a child process pipelined with the "
+                      "traffic, or this process (speed only: same results); auto: a process "
+                      "when the machine has two cores or more", choices=WORKERS),
     },
     "services": {
         "cam": Key(bool, True, "vehicles run the CA service"),
@@ -179,7 +189,8 @@ def run(sc: Scenario, out: str | Path, *, force: bool = False,
                              plan.roadside, sc.get("security.verifying_share"))
     medium = Medium(radio_config(sc, step_us // 1000), plan, rsu_xy,
                     np.array([r.tx_power_dbm for r in rsus]), engine.rng, metrics, security,
-                    rsu_height_m=np.array([r.antenna_height_m for r in rsus]))
+                    rsu_height_m=np.array([r.antenna_height_m for r in rsus]),
+                    process_seed=engine.seed if radio_in_process(sc) else None)
     ca = CaService(engine.rng("ca"), engine.start_tai_us)
     broadcasts = RsuBroadcasts(rsus, plan, engine.start_tai_us, engine.rng("rsu"),
                                sc.get("services.rsus"))
@@ -187,19 +198,47 @@ def run(sc: Scenario, out: str | Path, *, force: bool = False,
     started = time.perf_counter()
     state = {"steps": 0, "error": None}
 
+    def collect(time_us: int, measuring: bool, vehicle_at: dict[int, str]) -> tuple:
+        """The dispatched step's DENMs go to the DEN service (before step k+1 sends)."""
+        outcome = medium.collect()
+        if len(outcome.denm_receivers):
+            den.received(outcome.denm_receivers, outcome.denm_tags, outcome.denm_received_us,
+                         vehicle_at, medium.xy[outcome.denm_receivers])
+        sample = measuring and (time_us // step_us) % 10 == 0 and rsus
+        near = medium.vehicles_near_rsus(sc.get("metrics.rsu_radius_m")) if sample else None
+        return time_us, measuring, near
+
+    def measure(time_us: int, measuring: bool, near: list[np.ndarray] | None) -> None:
+        """The rest of the collected step's figures (may overlap the radio's next step)."""
+        medium.measure()
+        if measuring:
+            metrics.measured_us += step_us
+            if near is not None:
+                metrics.sample_age(time_us + step_us, near)
+        state["steps"] += 1
+        if bar is not None:
+            bar.update(1)
+
+    bar = _progress(steps, progress)
+
     def loop(env):
-        bar = _progress(steps, progress)
-        backend.start()
+        # step k is dispatched, then collected (and measured) during step k+1: ``pending`` is
+        # the dispatched step (time, counted, its vehicles), ``collected`` the step to measure
+        pending = collected = None
         try:
+            backend.start()
             broadcasts.start(backend)
             for _ in range(steps):
                 traffic = backend.step()
-                measuring = traffic.time_us >= warmup_us
                 batch = ca.step(traffic, step_us)
                 slots = ca.slots
                 if len(slots) and slots.max() >= capacity:
                     raise SimulationError(f"more than {capacity} vehicles at once; raise "
                                           "metrics.max_vehicles")
+                if pending is not None:
+                    step, pending = pending, None
+                    collected = collect(*step)
+                measuring = traffic.time_us >= warmup_us
                 medium.new_vehicles(np.array(ca.added, dtype=np.int64))
                 medium.positions(slots, traffic.x_m, traffic.y_m)
                 if sc.get("services.cam"):
@@ -210,24 +249,25 @@ def run(sc: Scenario, out: str | Path, *, force: bool = False,
                 medium.follow(*den.following())
                 if len(others):
                     medium.send(*others.arrays(), measuring=measuring)
-                outcome = medium.advance(step_us // 1000, measuring)
-                if len(outcome.denm_receivers):
-                    den.received(outcome.denm_receivers, outcome.denm_tags,
-                                 outcome.denm_received_us, ca.vehicle_at,
-                                 medium.xy[outcome.denm_receivers])
-                if measuring:
-                    metrics.measured_us += step_us
-                    if (traffic.time_us // step_us) % 10 == 0 and rsus:
-                        metrics.sample_age(traffic.time_us + step_us, medium.vehicles_near_rsus(
-                            sc.get("metrics.rsu_radius_m")))
-                state["steps"] += 1
-                if bar is not None:
-                    bar.update(1)
+                medium.dispatch(step_us // 1000, measuring)
+                pending = (traffic.time_us, measuring, dict(ca.vehicle_at))
+                if collected is not None:
+                    step, collected = collected, None
+                    measure(*step)
                 yield env.timeout(step_us)
+            if pending is not None:
+                step, pending = pending, None
+                measure(*collect(*step))
         except SimulationError as exc:
             state["error"] = exc
+            with contextlib.suppress(SimulationError):   # what the radio has still counts
+                if collected is not None:
+                    measure(*collected)
+                if pending is not None:
+                    measure(*collect(*pending))
         finally:
             backend.close()
+            medium.close()
             if bar is not None:
                 bar.close()
 
@@ -243,6 +283,15 @@ def run(sc: Scenario, out: str | Path, *, force: bool = False,
     if state["error"] is not None:
         raise SimulationError(f"{state['error'].reason}; the results so far are in {folder}")
     return RunSummary(folder, figures, True)
+
+
+def radio_in_process(sc: Scenario) -> bool:
+    """Whether the scenario's radio runs in a child process (``radio.worker``)."""
+    worker = sc.get("radio.worker")
+    if worker != "auto":
+        return worker == "process"
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return (cores or 1) >= 2
 
 
 def slot_plan(vehicles: int, rsus: list[Rsu], events: list[Event]) -> SlotPlan:

@@ -220,8 +220,10 @@ def test_degenerate_fleets_and_absent_vehicles():
     net.submit(np.arange(30), 190, np.arange(30), 50)
     first = net.advance(100)
     waiting = int(np.count_nonzero(net.pkt_id[:10] >= 0))
+    rebuilds = net.links.rebuilds
     active[:10] = False
     net.set_positions(line(30), active)
+    assert net.links.rebuilds == rebuilds          # leaving silences links, no new list
     net.submit(np.arange(30), 190, 100 + np.arange(30), 120)     # dropped for the absent
     result = net.advance(200)
     assert not np.isin(result.transmissions.vehicle, np.arange(10)).any()
@@ -230,6 +232,16 @@ def test_degenerate_fleets_and_absent_vehicles():
     assert net.stats["generated"] == 50
     assert len(first.transmissions) + len(result.transmissions) == net.stats["transmitted"]
     assert net.advance(0).receptions.tx.size == 0
+    # back where they left: still listed, heard again; elsewhere: a new list
+    net.set_positions(line(30), np.ones(30, dtype=bool))
+    assert net.links.rebuilds == rebuilds
+    net.submit(np.arange(10, 30), 190, 200 + np.arange(20), net.now)
+    back = net.advance(100)
+    assert np.isin(back.receptions.rx[back.receptions.received], np.arange(10)).any()
+    moved = line(30)
+    moved[:10, 1] = 400.0
+    net.set_positions(moved)
+    assert net.links.rebuilds == rebuilds + 1
 
 
 def test_stations_moved_in_place_still_move_their_links_shadowing():

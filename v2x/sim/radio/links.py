@@ -4,8 +4,9 @@ Link computations never form an N×N matrix (DESIGN.md principle 9): the pairs c
 ``range_m + margin_m`` are found on a uniform grid (a few ``searchsorted`` calls), kept as a
 compressed sparse row list (each link twice: forward entries in link order, backward ones
 sorted by their second vehicle; a vehicle's row is one segment of each), and rebuilt only when some
-vehicle has moved more than ``margin_m / 2`` since the last build or the set of active vehicles
-changed (the classic Verlet-list rule, so no pair closer than ``range_m`` is ever missed). At
+vehicle has moved more than ``margin_m / 2`` since the last build or a vehicle appeared (the
+classic Verlet-list rule, so no pair closer than ``range_m`` is ever missed). A vehicle that
+leaves keeps its entries until the next rebuild, silenced: infinite distance, zero gain. At
 every position update each link gets its distance, its path loss from a ``TabulatedPathLoss``
 and one AR(1) shadowing step (``shadowing.advance_inplace``), all in float32; shadowing is
 reciprocal (one value per unordered pair) and carried across rebuilds for links that persist.
@@ -210,6 +211,9 @@ class LinkTable:
         self._xy: np.ndarray | None = None
         self._xy_at_build: np.ndarray | None = None
         self._active_at_build: np.ndarray | None = None
+        self._active: np.ndarray | None = None
+        self._gone = empty_i
+        """Listed vehicles that are no longer active (their links are silenced)."""
 
     # -- positions ------------------------------------------------------------------------------
     def update(self, xy: np.ndarray, active: np.ndarray | None = None) -> None:
@@ -231,11 +235,13 @@ class LinkTable:
         self._xy = xy
         if self._needs_rebuild(xy, active):
             self._rebuild(xy, active)
+        self._active = active
+        self._gone = np.flatnonzero(self._active_at_build & ~active)
         self._refresh(xy, moved.astype(np.float32))
         self.version += 1
 
     def _needs_rebuild(self, xy: np.ndarray, active: np.ndarray) -> bool:
-        if self._xy_at_build is None or not np.array_equal(active, self._active_at_build):
+        if self._xy_at_build is None or np.any(active & ~self._active_at_build):
             return True
         moved = xy[active] - self._xy_at_build[active]
         moved[:, 0] = _wrap(moved[:, 0], self.wrap_x_m)
@@ -346,6 +352,10 @@ class LinkTable:
         self._refresh_slice(slice(0, m), self.rng, x, y, flat, moved, previous)
         if self.kind_groups:
             self._refresh_kinds()
+        if self._gone.size:
+            silenced = self.link_of[ragged_indices(*self.rows(self._gone))]
+            self.distance_m[silenced] = np.inf
+            self.gain_lin[silenced] = 0.0
 
     def _refresh_kinds(self) -> None:
         """Gain of the links of kinds other than 0: their path loss and range cut-off (the
@@ -408,15 +418,15 @@ class LinkTable:
 
     @property
     def active(self) -> np.ndarray:
-        """Which vehicles the current list covers (present, with finite positions)."""
-        if self._active_at_build is None:
+        """Which vehicles are present (with finite positions) at the last update."""
+        if self._active is None:
             return np.zeros(self.n, dtype=bool)
-        return self._active_at_build.copy()
+        return self._active.copy()
 
     @property
     def active_count(self) -> int:
-        """How many vehicles the current list covers."""
-        return 0 if self._active_at_build is None else int(np.count_nonzero(self._active_at_build))
+        """How many vehicles are present at the last update."""
+        return 0 if self._active is None else int(np.count_nonzero(self._active))
 
     @property
     def n_links(self) -> int:

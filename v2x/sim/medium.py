@@ -40,7 +40,7 @@ DENM_HORIZON_US = 1_000_000
 """A DENM is received within one reservation period of its generation or never; steps this
 long after the last one need not look for DENMs."""
 _NO_DENMS = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64),
-             np.zeros(0, dtype=np.int64))
+             np.zeros(0, dtype=np.int64), np.zeros((0, 2)))
 
 
 @dataclass
@@ -54,7 +54,9 @@ class StepOutcome:
     denm_tags: np.ndarray
     """... the DENM's tag (its event number) ..."""
     denm_received_us: np.ndarray
-    """... and when."""
+    """... when ..."""
+    denm_xy: np.ndarray
+    """... and where the receiver was (metres, shape (k, 2))."""
 
 
 class Medium:
@@ -89,7 +91,7 @@ class Medium:
         else:
             self.radio = RadioProcess(config, plan.total, process_seed,
                                       antenna_height_m=heights, tx_power_dbm=powers)
-        self._pending: tuple[bool, int, bool] | None = None
+        self._pending: tuple[bool, int, np.ndarray | None] | None = None
         self._collected: tuple | None = None
         self._newest_us = 0
         self._denm_last_us = -DENM_HORIZON_US - 1
@@ -179,28 +181,30 @@ class Medium:
         n = self.plan.vehicles
         verifiers = int(np.count_nonzero(self.security.verifying[:n] & self.active[:n]))
         self.radio.start(subframes, self._cbr_sample() if measuring else None)
-        denm_possible = self._newest_us - self._denm_last_us <= DENM_HORIZON_US
-        self._pending = (measuring, verifiers * subframes * 1000, denm_possible)
+        dispatched_xy = (self.xy.copy() if self._newest_us - self._denm_last_us <= DENM_HORIZON_US
+                         else None)
+        self._pending = (measuring, verifiers * subframes * 1000, dispatched_xy)
 
     def collect(self) -> StepOutcome:
-        """Wait for the dispatched step and tell which DENMs it delivered (before the
-        positions or packets of the next step are given); ``measure`` records the rest."""
+        """Wait for the dispatched step and tell which DENMs it delivered (the next step's
+        positions and packets may already be given); ``measure`` records the rest."""
         if self._pending is None:
             raise RuntimeError("collect() without dispatch()")
         if self._collected is not None:
             raise RuntimeError("collect() twice without measure()")
-        (measuring, verifier_us, denm_possible), self._pending = self._pending, None
+        (measuring, verifier_us, dispatched_xy), self._pending = self._pending, None
         result, cbr = self.radio.result()
         rx = result.receptions
         self._collected = (rx, cbr, measuring, verifier_us)
         outcome = StepOutcome(len(result.transmissions), len(rx), *_NO_DENMS)
-        if denm_possible:
+        if dispatched_xy is not None:
             ring = rx.packet & (PACKET_RING - 1)
             denm = ((self._kind[ring] == DENM) & (rx.cause == RECEIVED)
                     & (self._role[rx.rx] <= RSU))
             outcome.denm_receivers = rx.rx[denm]
             outcome.denm_tags = self._tag[ring[denm]]
             outcome.denm_received_us = (rx.subframe[denm] + 1) * 1000
+            outcome.denm_xy = dispatched_xy[outcome.denm_receivers]
         return outcome
 
     def measure(self) -> None:

@@ -198,14 +198,13 @@ def run(sc: Scenario, out: str | Path, *, force: bool = False,
     started = time.perf_counter()
     state = {"steps": 0, "error": None}
 
-    def collect(time_us: int, measuring: bool, vehicle_at: dict[int, str]) -> tuple:
+    def collect(time_us: int, measuring: bool, vehicle_at: dict[int, str],
+                near: list[np.ndarray] | None) -> tuple:
         """The dispatched step's DENMs go to the DEN service (before step k+1 sends)."""
         outcome = medium.collect()
         if len(outcome.denm_receivers):
             den.received(outcome.denm_receivers, outcome.denm_tags, outcome.denm_received_us,
-                         vehicle_at, medium.xy[outcome.denm_receivers])
-        sample = measuring and (time_us // step_us) % 10 == 0 and rsus
-        near = medium.vehicles_near_rsus(sc.get("metrics.rsu_radius_m")) if sample else None
+                         vehicle_at, outcome.denm_xy)
         return time_us, measuring, near
 
     def measure(time_us: int, measuring: bool, near: list[np.ndarray] | None) -> None:
@@ -222,8 +221,10 @@ def run(sc: Scenario, out: str | Path, *, force: bool = False,
     bar = _progress(steps, progress)
 
     def loop(env):
-        # step k is dispatched, then collected (and measured) during step k+1: ``pending`` is
-        # the dispatched step (time, counted, its vehicles), ``collected`` the step to measure
+        # Step k is dispatched, then collected during step k+1 once k+1's traffic is read and
+        # its CAMs are queued (none of which depends on step k's receptions), and measured
+        # while the radio works on step k+1. ``pending``: the dispatched step (time, counted,
+        # its vehicles, who is near each RSU); ``collected``: the step to measure.
         pending = collected = None
         try:
             backend.start()
@@ -235,22 +236,25 @@ def run(sc: Scenario, out: str | Path, *, force: bool = False,
                 if len(slots) and slots.max() >= capacity:
                     raise SimulationError(f"more than {capacity} vehicles at once; raise "
                                           "metrics.max_vehicles")
-                if pending is not None:
-                    step, pending = pending, None
-                    collected = collect(*step)
                 measuring = traffic.time_us >= warmup_us
                 medium.new_vehicles(np.array(ca.added, dtype=np.int64))
                 medium.positions(slots, traffic.x_m, traffic.y_m)
                 if sc.get("services.cam"):
                     medium.send(batch.slots, batch.generation_us, batch.payloads,
                                 measuring=measuring)
+                if pending is not None:
+                    step, pending = pending, None
+                    collected = collect(*step)
                 others = broadcasts.step(traffic.time_us, step_us, backend)
                 others.extend(den.step(traffic, step_us, ca.slot_of))
                 medium.follow(*den.following())
                 if len(others):
                     medium.send(*others.arrays(), measuring=measuring)
                 medium.dispatch(step_us // 1000, measuring)
-                pending = (traffic.time_us, measuring, dict(ca.vehicle_at))
+                sample = measuring and (traffic.time_us // step_us) % 10 == 0 and rsus
+                pending = (traffic.time_us, measuring, dict(ca.vehicle_at),
+                           medium.vehicles_near_rsus(sc.get("metrics.rsu_radius_m"))
+                           if sample else None)
                 if collected is not None:
                     step, collected = collected, None
                     measure(*step)

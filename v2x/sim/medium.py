@@ -31,7 +31,6 @@ from v2x.sim.slots import SlotPlan
 CAM = KIND_CODE["cam"]
 DENM = KIND_CODE["denm"]
 
-VEHICLE, RSU, FLOW, EVENT = 0, 1, 2, 3
 CBR_SAMPLES = 256
 """Stations whose CBR is sampled each step (drawn at random; all of them when fewer)."""
 PACKET_RING = 1 << 20
@@ -96,12 +95,10 @@ class Medium:
         self._newest_us = 0
         self._denm_last_us = -DENM_HORIZON_US - 1
         self._cbr_rng = rng("cbr")
-        self._role = np.full(plan.total, FLOW, dtype=np.int8)
-        """Per slot: VEHICLE (vehicles and their events' slots send as vehicles), RSU
-        (receivers) or FLOW (an RSU's further flows)."""
-        self._role[:plan.vehicles] = VEHICLE
-        self._role[plan.vehicles:plan.first_extra] = RSU
-        self._role[plan.first_event:] = EVENT
+        self._first_extra = plan.first_extra
+        """Slots: vehicles, then RSU receivers (up to here), RSU flows, events' slots (from
+        ``_first_event``; they send as vehicles)."""
+        self._first_event = plan.first_event
         self.rsu_xy = np.asarray(rsu_xy, dtype=float).reshape(-1, 2)
         self.metrics = metrics
         self.security = security
@@ -200,7 +197,7 @@ class Medium:
         if dispatched_xy is not None:
             ring = rx.packet & (PACKET_RING - 1)
             denm = ((self._kind[ring] == DENM) & (rx.cause == RECEIVED)
-                    & (self._role[rx.rx] <= RSU))
+                    & (rx.rx < self._first_extra))
             outcome.denm_receivers = rx.rx[denm]
             outcome.denm_tags = self._tag[ring[denm]]
             outcome.denm_received_us = (rx.subframe[denm] + 1) * 1000
@@ -213,31 +210,40 @@ class Medium:
         if self._collected is None:
             raise RuntimeError("measure() without collect()")
         (rx, cbr, measuring, verifier_us), self._collected = self._collected, None
-        ring = rx.packet & (PACKET_RING - 1)
-        received_us = (rx.subframe + 1) * 1000
-        kind = self._kind[ring]
-        sender = self._role[rx.tx]
-        receiver = self._role[rx.rx]
-        from_vehicle = (sender == VEHICLE) | (sender == EVENT)
-        to_vehicle = receiver == VEHICLE
-        # verifiers learn certificates in the warm-up too; figures count once measuring
-        at_rsu = from_vehicle & (receiver == RSU)
-        if at_rsu.any():
-            self._at_rsus(rx, at_rsu, ring, received_us, kind, measuring)
-        checking = to_vehicle & (rx.cause == RECEIVED) & self.security.verifying[rx.rx]
-        if checking.any():
-            checked = self.security.verify_at_vehicles(
-                rx.rx[checking], rx.tx[checking], self._carries[ring[checking]],
-                self._frames_of(rx.packet[checking]), received_us[checking])
-            if measuring:
-                self.metrics.add_vehicle_verifications(checked.verified, checked.latency_us)
+        # roles by slot range (vehicles, RSU receivers, RSU flows, event slots): comparisons
+        # are cheaper than a role lookup per reception
+        vehicles_only = self._first_event == self.vehicle_slots == self.plan.total
+        if vehicles_only:
+            v2v = i2v = slice(None)
+        else:
+            to_vehicle = rx.rx < self.vehicle_slots
+            from_vehicle = (rx.tx < self.vehicle_slots) | (rx.tx >= self._first_event)
+            # verifiers learn certificates in the warm-up too; figures count once measuring
+            at_rsu = np.flatnonzero(from_vehicle & ~to_vehicle & (rx.rx < self._first_extra))
+            if at_rsu.size:
+                self._at_rsus(rx, at_rsu, measuring)
+            v2v = np.flatnonzero(from_vehicle & to_vehicle)
+            i2v = np.flatnonzero(~from_vehicle & to_vehicle)
+        received = np.flatnonzero(rx.cause == RECEIVED)
+        if self.security.verifying_share > 0:
+            checking = received[self.security.verifying[rx.rx[received]]]
+            if not vehicles_only:
+                checking = checking[rx.rx[checking] < self.vehicle_slots]
+            if checking.size:
+                checked = self.security.verify_at_vehicles(
+                    rx.rx[checking], rx.tx[checking],
+                    self._carries[rx.packet[checking] & (PACKET_RING - 1)],
+                    self._frames_of(rx.packet[checking]), (rx.subframe[checking] + 1) * 1000)
+                if measuring:
+                    self.metrics.add_vehicle_verifications(checked.verified, checked.latency_us)
         if measuring:
-            v2v = from_vehicle & to_vehicle
-            self.metrics.add_links(rx.distance_m[v2v], rx.cause[v2v],
-                                   received_us[v2v] - self._generated_us[ring[v2v]])
-            i2v = ~from_vehicle & to_vehicle
-            if i2v.any():
-                self.metrics.add_i2v(kind[i2v], rx.distance_m[i2v], rx.cause[i2v])
+            self.metrics.add_links(rx.distance_m[v2v], rx.cause[v2v])
+            heard = received if vehicles_only else v2v[rx.cause[v2v] == RECEIVED]
+            self.metrics.add_latencies((rx.subframe[heard] + 1) * 1000 - self._generated_us[
+                rx.packet[heard] & (PACKET_RING - 1)])
+            if not vehicles_only and i2v.size:
+                self.metrics.add_i2v(self._kind[rx.packet[i2v] & (PACKET_RING - 1)],
+                                     rx.distance_m[i2v], rx.cause[i2v])
             self.metrics.add_cbr(cbr)
             self.metrics.verifier_us += verifier_us
         self._forget_old_frames()
@@ -258,24 +264,26 @@ class Medium:
             return None
         return [self._frames.get(int(p), b"") for p in packets]
 
-    def _at_rsus(self, rx, at_rsu: np.ndarray, ring: np.ndarray, received_us: np.ndarray,
-                 kind: np.ndarray, measuring: bool) -> None:
-        """RSUs verify what they received from vehicles; CAMs feed coverage, gaps and age."""
+    def _at_rsus(self, rx, at_rsu: np.ndarray, measuring: bool) -> None:
+        """RSUs verify what they received from vehicles (``at_rsu``: those receptions); CAMs
+        feed coverage, gaps and age."""
         rsu = rx.rx[at_rsu] - self.vehicle_slots
         sender = rx.tx[at_rsu]
+        packet = rx.packet[at_rsu]
+        ring = packet & (PACKET_RING - 1)
+        received_us = (rx.subframe[at_rsu] + 1) * 1000
         got = rx.cause[at_rsu] == RECEIVED
-        carries = self._carries[ring[at_rsu]] & got
+        carries = self._carries[ring] & got
         checked = self.security.verify_at_rsus(rsu[got], sender[got], carries[got],
-                                               self._frames_of(rx.packet[at_rsu][got]),
-                                               received_us[at_rsu][got])
+                                               self._frames_of(packet[got]), received_us[got])
         if not measuring:
             return
         verified = np.zeros(len(rsu), dtype=bool)
         verified[got] = checked.verified
         np.add.at(self.metrics.rsu_busy_us, rsu[got], checked.latency_us)
-        cam = kind[at_rsu] == CAM
-        xy = self._sender_xy[ring[at_rsu][cam]]
-        self.metrics.add_rsu_receptions(rsu[cam], sender[cam], received_us[at_rsu][cam],
+        cam = self._kind[ring] == CAM
+        xy = self._sender_xy[ring[cam]]
+        self.metrics.add_rsu_receptions(rsu[cam], sender[cam], received_us[cam],
                                         xy[:, 0], xy[:, 1], got[cam], verified[cam])
 
     def vehicles_near_rsus(self, radius_m: float) -> list[np.ndarray]:

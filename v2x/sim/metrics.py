@@ -120,14 +120,14 @@ class Metrics:
             pick = kinds == code
             self.i2v[KINDS[code]].add(distance_m[pick], outcome[pick])
 
-    def add_links(self, distance_m: np.ndarray, outcome: np.ndarray,
-                  latency_us: np.ndarray | None = None) -> None:
-        """Outcomes of vehicle-to-vehicle/RSU links (one row per transmission and receiver)."""
+    def add_links(self, distance_m: np.ndarray, outcome: np.ndarray) -> None:
+        """Outcomes of vehicle-to-vehicle links (one row per transmission and receiver)."""
         self.prr10.add(distance_m, outcome)
-        if latency_us is not None:
-            ok = outcome == RECEIVED
-            bins = np.minimum(latency_us[ok] // LATENCY_BIN_US, LATENCY_BINS).astype(np.int64)
-            self.latency += np.bincount(bins, minlength=LATENCY_BINS + 1)
+
+    def add_latencies(self, latency_us: np.ndarray) -> None:
+        """Latencies of the vehicle-to-vehicle packets received (generation to reception)."""
+        bins = np.minimum(latency_us // LATENCY_BIN_US, LATENCY_BINS).astype(np.int64)
+        self.latency += np.bincount(bins, minlength=LATENCY_BINS + 1)
 
     def add_vehicle_verifications(self, verified: np.ndarray, busy_us: np.ndarray) -> None:
         """Checks done by the verifying vehicles: how many, how many passed, their cost."""

@@ -10,9 +10,11 @@ vehicles' events take the slots after them (``SlotPlan``). Every roadside slot s
 RSU's power and antenna height (a mast or gantry antenna: its links to vehicles use the path
 loss with that height on its side, and reach further; ``SidelinkNetwork``, "Antenna heights").
 
-A step is ``dispatch``ed (positions and packets go to the radio) and later ``collect``ed (what
-came back is measured); between the two the caller may read the next traffic step while a
-radio in a child process works (``v2x.sim.radio_process``). ``advance`` does both at once.
+A step is ``place``d (positions go to the radio), ``dispatch``ed (with its packets) and later
+``collect``ed (the DENMs it delivered) and ``measure``d; a radio in a child process
+(``v2x.sim.radio_process``) works on step k while the caller reads step k+1, places it and
+queues its packets, and step k is measured while the radio works on step k+1. ``advance`` does
+it all at once.
 """
 
 from __future__ import annotations
@@ -92,6 +94,7 @@ class Medium:
                                       antenna_height_m=heights, tx_power_dbm=powers)
         self._pending: tuple[bool, int, np.ndarray | None] | None = None
         self._collected: tuple | None = None
+        self._placed = False
         self._newest_us = 0
         self._denm_last_us = -DENM_HORIZON_US - 1
         self._cbr_rng = rng("cbr")
@@ -127,6 +130,12 @@ class Medium:
         self.active[self.plan.first_event:] = False
         self.active[event_slots] = True
         self.xy[event_slots] = self.xy[vehicle_slots]
+
+    def place(self) -> None:
+        """Hand the radio the stations' positions of this step (after ``positions`` and
+        ``follow``; ``dispatch`` does it if not done): a radio process starts on its links."""
+        self.radio.set_positions(self.xy, self.active)
+        self._placed = True
 
     def new_vehicles(self, slots: np.ndarray) -> None:
         """Slots taken over by another vehicle: its radio and security state start afresh."""
@@ -174,7 +183,9 @@ class Medium:
         packets given so far."""
         if self._pending is not None:
             raise RuntimeError("dispatch() twice without collect()")
-        self.radio.set_positions(self.xy, self.active)
+        if not self._placed:
+            self.place()
+        self._placed = False
         n = self.plan.vehicles
         verifiers = int(np.count_nonzero(self.security.verifying[:n] & self.active[:n]))
         self.radio.start(subframes, self._cbr_sample() if measuring else None)

@@ -8,9 +8,11 @@ step k's DENMs before it sends in step k+1), and the child draws from the same n
 the same order, so results are identical to the in-process radio (tested).
 
 Both classes take the ``SidelinkNetwork`` calls a step makes (``reset_vehicles``, ``submit``,
-``set_positions``), then ``start(n_subframes, cbr_rows)`` and ``result()``. The child receives
-the calls through a pipe (small arrays); the receptions, the large output, come back through a
-shared memory file the child writes and this process maps, so nothing large is pickled.
+``set_positions``), then ``start(n_subframes, cbr_rows)`` and ``result()``. With a child, this
+process keeps the link table (positions, distances, shadowing: the part of the radio that needs
+no MAC state) and the child adopts it each step, which balances the two processes' work. The
+child receives the calls through a pipe; the receptions, the large output, come back through
+shared memory files the child writes and this process maps, so they are never pickled.
 Arrays returned by ``result()`` are valid until the ``start`` after next.
 """
 
@@ -38,7 +40,9 @@ from v2x.sim.radio.network import (
     Transmissions,
 )
 
-_CALLS = frozenset({"reset_vehicles", "submit", "set_positions"})
+_CALLS = frozenset({"reset_vehicles", "submit"})
+_PER_STEP = frozenset({"gain_lin", "distance_m", "_active"})
+"""Link arrays replaced at every update (the others only change with a rebuild)."""
 _ALIGN = 64
 _SHM_DIR = "/dev/shm" if os.path.isdir("/dev/shm") else None
 
@@ -88,6 +92,12 @@ class RadioProcess:
     def __init__(self, config: RadioConfig, n_stations: int, seed: int, *,
                  antenna_height_m: np.ndarray | None = None,
                  tx_power_dbm: np.ndarray | None = None) -> None:
+        self._positions = SidelinkNetwork(config, n_stations, seed=seed,
+                                          antenna_height_m=antenna_height_m,
+                                          tx_power_dbm=tx_power_dbm)
+        """Only its link table is used: this process applies the positions (and draws the
+        shadowing), the child adopts the result."""
+        self._sent_rebuilds = -1
         ours, theirs = socket.socketpair()
         env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
         with theirs:
@@ -96,6 +106,8 @@ class RadioProcess:
                 pass_fds=(theirs.fileno(),), env=env, stdin=subprocess.DEVNULL)
         self._conn = Connection(ours.detach())
         self._calls: list[tuple[str, tuple]] = []
+        self._links: tuple | None = None
+        self._down = _Outbox()
         self._inbox = _Inbox()
         self._started = False
         try:
@@ -113,15 +125,24 @@ class RadioProcess:
         self._calls.append(("submit", (vehicles, size_bytes, packet_ids, subframe)))
 
     def set_positions(self, xy: np.ndarray, active: np.ndarray) -> None:
-        self._calls.append(("set_positions", (np.array(xy), np.array(active))))
+        """Update the link table here and put it in shared memory for the child (the child
+        may still be working on the previous step: the two files alternate)."""
+        links = self._positions.links
+        links.update(xy, active)
+        state = links.export(self._sent_rebuilds)
+        self._sent_rebuilds = links.rebuilds
+        names = [name for name, value in state.items() if isinstance(value, np.ndarray)]
+        scalars = {name: value for name, value in state.items() if name not in names}
+        self._links = (self._down.write([state[name] for name in names]), names, scalars)
 
     def start(self, n_subframes: int, cbr_rows: np.ndarray | None) -> None:
         """Hand the calls so far and ``n_subframes`` to the child; returns at once."""
         if self._started:
             raise RuntimeError("start() twice without result()")
         calls, self._calls = self._calls, []
+        links, self._links = self._links, None
         try:
-            self._conn.send((calls, n_subframes, cbr_rows))
+            self._conn.send((calls, links, n_subframes, cbr_rows))
         except OSError:
             raise self._died() from None
         self._started = True
@@ -132,8 +153,10 @@ class RadioProcess:
         if not self._started:
             raise RuntimeError("result() without start()")
         self._started = False
-        layout, cbr = self._receive()
-        return self._inbox.read(layout), cbr
+        message, cbr = self._receive()
+        views = self._inbox.read(message)
+        n_tx = len(fields(Transmissions))
+        return StepResult(Transmissions(*views[:n_tx]), Receptions(*views[n_tx:])), cbr
 
     def close(self) -> None:
         """Stop the child and release the shared memory."""
@@ -147,6 +170,7 @@ class RadioProcess:
                 self._process.wait()
         self._conn.close()
         self._inbox.close()
+        self._down.close()
 
     def _receive(self) -> Any:
         try:
@@ -167,21 +191,27 @@ class RadioProcess:
 
 def _serve(conn: Connection) -> None:
     """The child: build the network, replay each step's calls on it, advance, send back."""
-    outbox = _Outbox()
+    outbox, inbox = _Outbox(), _Inbox()
     try:
         config, n_stations, seed, heights, powers = conn.recv()
         network = SidelinkNetwork(config, n_stations, seed=seed, antenna_height_m=heights,
                                   tx_power_dbm=powers)
         conn.send(("ready", None))
         while (message := conn.recv()) is not None:
-            calls, n_subframes, cbr_rows = message
+            calls, links, n_subframes, cbr_rows = message
             for name, args in calls:
                 if name not in _CALLS:
                     raise ValueError(f"the radio process does not take {name!r}")
                 getattr(network, name)(*args)
+            if links is not None:
+                shared, names, state = links
+                for name, view in zip(names, inbox.read(shared), strict=True):
+                    # the list itself outlives the step: copy it; per-step arrays stay views
+                    state[name] = view if name in _PER_STEP else view.copy()
+                network.adopt_links(state)
             result = network.advance(n_subframes)
             cbr = None if cbr_rows is None else network.cbr(cbr_rows)
-            conn.send(("done", (outbox.write(result), cbr)))
+            conn.send(("done", (outbox.write(_arrays(result)), cbr)))
     except EOFError:
         pass
     except Exception as exc:       # the parent re-raises it
@@ -197,18 +227,19 @@ def _arrays(result: StepResult) -> list[np.ndarray]:
 
 
 class _Outbox:
-    """The child's side of the shared memory: two files used in turn (the parent may still read
-    one step while the next is written), each grown when a step does not fit."""
+    """The writing side of a shared-memory channel: two files used in turn (the reader may
+    still use one step's arrays while the next is written), each grown when a step does not
+    fit. The reader maps a new file and unlinks it."""
 
     def __init__(self) -> None:
         self._paths: list[str | None] = [None, None]
         self._maps: list[mmap.mmap | None] = [None, None]
         self._turn = 0
 
-    def write(self, result: StepResult) -> tuple[int, str | None, int, list[tuple[str, int, int]]]:
-        """Copy the result's arrays in; returns (file number, its new path or None, its size,
-        array layout)."""
-        arrays = _arrays(result)
+    def write(self, arrays: list[np.ndarray]) -> tuple[int, str | None, int,
+                                                        list[tuple[str, int, int]]]:
+        """Copy ``arrays`` in; returns (file number, its new path or None, its size, array
+        layout) for ``_Inbox.read``."""
         layout, offset = [], 0
         for array in arrays:
             layout.append((array.dtype.str, array.size, offset))
@@ -246,13 +277,14 @@ class _Outbox:
 
 
 class _Inbox:
-    """The parent's side: maps each new file (and unlinks it at once: the mappings keep it)."""
+    """The reading side: maps each new file (and unlinks it at once: the mappings keep it)."""
 
     def __init__(self) -> None:
         self._maps: list[mmap.mmap | None] = [None, None]
 
     def read(self, message: tuple[int, str | None, int, list[tuple[str, int, int]]]
-             ) -> StepResult:
+             ) -> list[np.ndarray]:
+        """Read-only views of the arrays ``_Outbox.write`` described."""
         turn, path, size, layout = message
         if path is not None:
             with open(path, "rb") as handle:
@@ -260,11 +292,9 @@ class _Inbox:
             os.unlink(path)
         current = self._maps[turn]
         if current is None:
-            raise SimulationError("the radio process sent a result without its memory")
-        views = [np.frombuffer(current, dtype=dtype, count=count, offset=at)
-                 for dtype, count, at in layout]
-        n_tx = len(fields(Transmissions))
-        return StepResult(Transmissions(*views[:n_tx]), Receptions(*views[n_tx:]))
+            raise SimulationError("the radio process lost its shared memory")
+        return [np.frombuffer(current, dtype=dtype, count=count, offset=at)
+                for dtype, count, at in layout]
 
     def close(self) -> None:
         self._maps = [None, None]   # views may hold them; a mapping goes with its last view

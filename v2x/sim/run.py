@@ -4,8 +4,9 @@ The engine owns time; one SimPy process steps the traffic every ``step_ms`` and,
 step, the CA service generates CAMs, the RSUs their SPATEM/MAPEM/IVIM, the DEN service the DENMs
 of the scenario's events (and RSU relays), and the medium runs the step's subframes. With
 ``radio.worker = "process"`` the radio of step k runs in a child process while this one reads
-traffic step k+1 and generates its CAMs; step k is collected before anything else of step k+1
-happens, so the results are the in-process ones. Results
+traffic step k+1, places its stations and queues its messages; step k's DENMs reach the DEN
+service before the RSU relays of step k+1 are decided, and the radio draws from the same
+streams in the same order, so the results are the in-process ones. Results
 land in a run folder (never an existing one without ``force``); if the traffic simulator dies
 mid-run, the tables and report of what was measured so far are written before the error is
 raised.
@@ -221,10 +222,11 @@ def run(sc: Scenario, out: str | Path, *, force: bool = False,
     bar = _progress(steps, progress)
 
     def loop(env):
-        # Step k is dispatched, then collected during step k+1 once k+1's traffic is read and
-        # its CAMs are queued (none of which depends on step k's receptions), and measured
-        # while the radio works on step k+1. ``pending``: the dispatched step (time, counted,
-        # its vehicles, who is near each RSU); ``collected``: the step to measure.
+        # Step k is dispatched, then collected during step k+1 once k+1's traffic is read,
+        # placed and its CAMs, RSU messages and originators' DENMs are queued (none of which
+        # depends on step k's receptions; RSU relays do, so they wait), and measured while the
+        # radio works on step k+1. ``pending``: the dispatched step (time, counted, its
+        # vehicles, who is near each RSU); ``collected``: the step to measure.
         pending = collected = None
         try:
             backend.start()
@@ -237,19 +239,24 @@ def run(sc: Scenario, out: str | Path, *, force: bool = False,
                     raise SimulationError(f"more than {capacity} vehicles at once; raise "
                                           "metrics.max_vehicles")
                 measuring = traffic.time_us >= warmup_us
+                own = den.originate(traffic, step_us, ca.slot_of)
                 medium.new_vehicles(np.array(ca.added, dtype=np.int64))
                 medium.positions(slots, traffic.x_m, traffic.y_m)
+                medium.follow(*den.following())
+                medium.place()
                 if sc.get("services.cam"):
                     medium.send(batch.slots, batch.generation_us, batch.payloads,
                                 measuring=measuring)
+                others = broadcasts.step(traffic.time_us, step_us, backend)
+                others.extend(own)
+                if len(others):
+                    medium.send(*others.arrays(), measuring=measuring)
                 if pending is not None:
                     step, pending = pending, None
                     collected = collect(*step)
-                others = broadcasts.step(traffic.time_us, step_us, backend)
-                others.extend(den.step(traffic, step_us, ca.slot_of))
-                medium.follow(*den.following())
-                if len(others):
-                    medium.send(*others.arrays(), measuring=measuring)
+                relays = den.relay(traffic, step_us)
+                if len(relays):
+                    medium.send(*relays.arrays(), measuring=measuring)
                 medium.dispatch(step_us // 1000, measuring)
                 sample = measuring and (traffic.time_us // step_us) % 10 == 0 and rsus
                 pending = (traffic.time_us, measuring, dict(ca.vehicle_at),

@@ -43,12 +43,14 @@ def played():
     plan = SlotPlan(500, (("denm",), ("denm",)), 1)
     service = DenService(EVENTS, RSUS, plan, 0, backend)
     slots = Slots()
-    sent, speeds = [], {}
+    sent, speeds, following = [], {}, {}
     try:
         for k in range(140):
             state = backend.step()
             present = slots.update(state.ids)
-            out = service.step(state, STEP_US, present)
+            out = service.originate(state, STEP_US, present)
+            following[state.time_us] = service.following()[0].tolist()
+            out.extend(service.relay(state, STEP_US))
             sent += list(zip(out.slots, out.generated_us, out.payloads, out.kinds, out.tags,
                              strict=True))
             record = service.records[0]
@@ -60,11 +62,11 @@ def played():
                                  {3: state.ids[0]}, np.array([[305.0, 305.0], [100.0, 310.0]]))
     finally:
         backend.close()
-    return service, plan, sent, speeds
+    return service, plan, sent, speeds, following
 
 
 def test_the_vehicle_stops_for_the_event_and_drives_on(played):
-    service, _, _, speeds = played
+    service, _, _, speeds, _ = played
     record = service.records[0]
     assert record.status == "ended" and record.originator
     assert record.x_m == pytest.approx(100.0, abs=60)
@@ -74,7 +76,7 @@ def test_the_vehicle_stops_for_the_event_and_drives_on(played):
 
 
 def test_denms_repeat_then_cancel(played):
-    service, plan, sent, _ = played
+    service, plan, sent, _, _ = played
     record = service.records[0]
     own = [s for s in sent if s[4] == 0 and s[0] == plan.event(0)]
     assert all(s[3] == KIND_CODE["denm"] for s in own)
@@ -88,8 +90,16 @@ def test_denms_repeat_then_cancel(played):
     assert first.transmission_interval_ms == 200 and first.validity_duration_s == 4
 
 
+def test_the_event_slot_is_on_air_until_its_cancellation_went_out(played):
+    _, plan, _, _, following = played
+    slot = plan.event(0)
+    on_air = sorted(t for t, slots in following.items() if slot in slots)
+    assert on_air[0] == 6_000_000 and on_air[-1] == 10_000_000  # the cancellation's step
+    assert slot not in following[10_100_000]
+
+
 def test_a_relay_repeats_what_it_heard_until_the_event_ends(played):
-    service, plan, sent, _ = played
+    service, plan, sent, _, _ = played
     relayed = [s for s in sent if s[4] == 0 and s[0] == plan.flow(0, "denm")]
     assert service.records[0].relayed == len(relayed) > 0
     assert min(s[1] for s in relayed) >= 7_000_000 and max(s[1] for s in relayed) < 10_000_000
@@ -97,7 +107,7 @@ def test_a_relay_repeats_what_it_heard_until_the_event_ends(played):
 
 
 def test_the_hazard_goes_out_from_the_nearest_rsu(played):
-    _, plan, sent, _ = played
+    _, plan, sent, _, _ = played
     hazard = [s for s in sent if s[4] == 1]
     assert {s[0] for s in hazard} == {plan.flow(1, "denm")}
     denm = DENM.decode(hazard[0][2])
@@ -106,7 +116,7 @@ def test_the_hazard_goes_out_from_the_nearest_rsu(played):
 
 
 def test_warning_figures(played):
-    service, _, _, _ = played
+    service, _, _, _, _ = played
     row = service.records[0].figures()
     assert row["vehicles_warned"] == 1 and row["denms_relayed"] > 0
     assert row["vehicles_in_area"] >= row["vehicles_warned"]

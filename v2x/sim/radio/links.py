@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -37,6 +38,9 @@ from v2x.sim.radio import shadowing as shadow
 from v2x.sim.radio.pathloss import PathLossModel, TabulatedPathLoss
 
 _DB_TO_NEPER = np.float32(math.log(10.0) / 10.0)
+_STRUCTURE = ("rebuilds", "first", "second", "keys", "perm", "f_ptr", "b_ptr", "neighbour",
+              "link_of", "row_of", "kind_groups")
+"""The list itself (``export`` sends it after a rebuild)."""
 
 
 def ragged_indices(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
@@ -401,6 +405,21 @@ class LinkTable:
         gain *= np.float32(math.log(10.0) / 10.0)
         np.exp(gain, out=gain)
         gain *= distance <= np.float32(self.range_m)
+
+    # -- a passive copy elsewhere ------------------------------------------------------------------
+    def export(self, since_rebuild: int) -> dict[str, Any]:
+        """What a copy of this table needs after the last update: gains, distances, who is
+        present, and the list itself when it was rebuilt after build ``since_rebuild``."""
+        state: dict[str, Any] = {"version": self.version, "gain_lin": self.gain_lin,
+                                 "distance_m": self.distance_m, "_active": self._active}
+        if self.rebuilds != since_rebuild:
+            state.update({name: getattr(self, name) for name in _STRUCTURE})
+        return state
+
+    def adopt(self, state: dict[str, Any]) -> None:
+        """Take what ``export`` gave (this table then mirrors one updated elsewhere)."""
+        for name, value in state.items():
+            setattr(self, name, value)
 
     # -- queries --------------------------------------------------------------------------------
     def rows(self, vehicles: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

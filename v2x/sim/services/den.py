@@ -98,6 +98,8 @@ class DenService:
                                     round((e.at_s + e.duration_s) * 1e6)) for e in events]
         self.relaying = [i for i, r in enumerate(rsus) if "denm-relay" in r.services]
         self._sequence: dict[int, int] = {}
+        self._closing: set[int] = set()
+        """Numbers of the events whose cancellation goes out in the current step."""
         vehicle_events = 0
         for record in self.records:
             if record.event.kind == "hazard":
@@ -107,16 +109,20 @@ class DenService:
                 vehicle_events += 1
 
     def following(self) -> tuple[np.ndarray, np.ndarray]:
-        """(event slots, originating vehicle slots) of the events vehicles send now."""
-        pairs = [(r.event_slot, r.slot) for r in self.records
-                 if r.status == "active" and r.slot >= 0]
+        """(event slots, originating vehicle slots) of the events vehicles send in this step
+        (including a cancellation)."""
+        pairs = [(r.event_slot, r.slot) for number, r in enumerate(self.records)
+                 if (r.status == "active" or number in self._closing) and r.slot >= 0]
         return (np.array([p[0] for p in pairs], dtype=np.int64),
                 np.array([p[1] for p in pairs], dtype=np.int64))
 
-    def step(self, state: TrafficState, step_us: int, slot_of: dict[str, int]) -> Outgoing:
-        """The DENMs due in this traffic step, and the events' bookkeeping."""
+    def originate(self, state: TrafficState, step_us: int, slot_of: dict[str, int]) -> Outgoing:
+        """Events that begin, go on or end in this traffic step: their originators' DENMs
+        (new, repeated, cancelled). Relays come from ``relay``, once the previous step's
+        receptions are in."""
         out = Outgoing.empty()
         now, end = state.time_us, state.time_us + step_us
+        self._closing = set()
         for number, record in enumerate(self.records):
             if record.status == "pending" and record.start_us < end:
                 self._begin(record, state, slot_of)
@@ -135,6 +141,23 @@ class DenService:
                 out.add(sender, max(record.next_us, now), record.payload, "denm", number)
                 record.sent += 1
                 record.next_us += record.event.repetition_ms * 1000
+            if record.end_us < end:
+                out.add(sender, record.end_us, record.cancellation, "denm", number)
+                record.sent += 1
+                record.status = "ended"
+                self._closing.add(number)
+                if record.slot >= 0:
+                    self.traffic.hold_vehicle(record.originator, False)
+        return out
+
+    def relay(self, state: TrafficState, step_us: int) -> Outgoing:
+        """The RSU relays due in this traffic step (until their event ends)."""
+        out = Outgoing.empty()
+        now, end = state.time_us, state.time_us + step_us
+        for number, record in enumerate(self.records):
+            if record.status != "active" and number not in self._closing:
+                continue
+            stop = min(end, record.end_us)
             for rsu, due in list(record.relays.items()):
                 while due < stop:
                     out.add(self.plan.flow(rsu, "denm"), max(due, now), record.payload, "denm",
@@ -142,12 +165,6 @@ class DenService:
                     record.relayed += 1
                     due += record.event.repetition_ms * 1000
                 record.relays[rsu] = due
-            if record.end_us < end:
-                out.add(sender, record.end_us, record.cancellation, "denm", number)
-                record.sent += 1
-                record.status = "ended"
-                if record.slot >= 0:
-                    self.traffic.hold_vehicle(record.originator, False)
         return out
 
     def received(self, receivers: np.ndarray, events: np.ndarray, time_us: np.ndarray,
@@ -160,8 +177,8 @@ class DenService:
             record = self.records[number]
             if slot >= self.plan.vehicles:
                 rsu = slot - self.plan.vehicles
-                if (rsu in self.relaying and record.status == "active" and rsu != record.rsu
-                        and rsu not in record.relays):
+                if (rsu in self.relaying and rsu != record.rsu and rsu not in record.relays
+                        and (record.status == "active" or number in self._closing)):
                     record.relays[rsu] = when
                 continue
             vehicle = vehicle_at.get(slot)

@@ -121,7 +121,11 @@ class SecurityModel:
         """Vehicles that verify what they receive (sampled when a vehicle takes its slot)."""
         self.generation = np.zeros(n_slots, dtype=np.int64)
         """How many vehicles a slot has held: a vehicle knows (sender, generation) pairs."""
-        self._vehicle_knows: dict[int, set[tuple[int, int]]] = {}
+        self._knows_row = np.full(n_slots, -1, dtype=np.int64)
+        """Verifying vehicle slot -> its row of ``_knows`` (given at its first check)."""
+        self._knows = np.full((0, n_slots), -1, dtype=np.int64)
+        """Per verifying vehicle and sender slot: the sender's generation whose certificate it
+        learnt (-1: none), modelled mode."""
         self._vehicle_stores: dict[int, TrustStore] = {}
         self.signers: dict[int, Signer] = {}
         self.stores: list[TrustStore] = []
@@ -153,9 +157,10 @@ class SecurityModel:
         self.rsu_knows[:, slots] = False
         self.generation[slots] += 1
         self.verifying[slots] = self.rng.random(len(slots)) < self.verifying_share
+        rows = self._knows_row[slots]
+        self._knows[rows[rows >= 0]] = -1
         for slot in slots.tolist():
             self.signers.pop(slot, None)
-            self._vehicle_knows.pop(slot, None)
             self._vehicle_stores.pop(slot, None)
 
     def secure(self, slots: np.ndarray, payloads: list[bytes], now_us: np.ndarray,
@@ -230,16 +235,10 @@ class SecurityModel:
         verified = np.zeros(count, dtype=bool)
         if self.mode == "off":
             return Verification(verified, np.zeros(count))
-        generation = self.generation[sender]
-        for i, (rx, tx, known_tx, include) in enumerate(zip(
-                receiver.tolist(), sender.tolist(), generation.tolist(), carries.tolist(),
-                strict=True)):
-            if self.mode == "modelled":
-                known = self._vehicle_knows.setdefault(rx, set())
-                if include:
-                    known.add((tx, known_tx))
-                verified[i] = (tx, known_tx) in known
-                continue
+        if self.mode == "modelled":
+            verified = self._modelled_at_vehicles(receiver, sender, carries)
+            return Verification(verified, self._cost(carries, verified))
+        for i, rx in enumerate(receiver.tolist()):
             store = self._vehicle_stores.get(rx)
             if store is None:
                 store = self._vehicle_stores[rx] = self._store()
@@ -250,6 +249,30 @@ class SecurityModel:
             except VerificationError:
                 verified[i] = False
         return Verification(verified, self._cost(carries, verified))
+
+    def _modelled_at_vehicles(self, receiver: np.ndarray, sender: np.ndarray,
+                              carries: np.ndarray) -> np.ndarray:
+        """Receptions in order: one verifies when its receiver already knew the sender's
+        certificate or learns it from this frame or an earlier one of the batch."""
+        fresh = np.unique(receiver[self._knows_row[receiver] < 0])
+        if fresh.size:
+            self._knows_row[fresh] = len(self._knows) + np.arange(fresh.size)
+            self._knows = np.vstack([self._knows, np.full((fresh.size, self._knows.shape[1]),
+                                                          -1, dtype=np.int64)])
+        rows = self._knows_row[receiver]
+        generation = self.generation[sender]
+        known = self._knows[rows, sender] == generation
+        key = rows * self._knows.shape[1] + sender
+        order = np.argsort(key, kind="stable")
+        ordered = key[order]
+        starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+        count = len(key)
+        learnt_at = np.minimum.reduceat(np.where(carries[order], order, count), starts)
+        verified = np.empty(count, dtype=bool)
+        verified[order] = known[order] | (order >= np.repeat(learnt_at, np.diff(
+            np.r_[starts, count])))
+        self._knows[rows[carries], sender[carries]] = generation[carries]
+        return verified
 
     def _cost(self, carries: np.ndarray, verified: np.ndarray) -> np.ndarray:
         """Processing time of each check (the cost table; nothing for an unknown signer)."""

@@ -105,22 +105,17 @@ class SumoBackend:
             vehicle = sumo.vehicle
             ids = vehicle.getIDList()
             count = len(ids)
-            x = np.empty(count)
-            y = np.empty(count)
-            speed = np.empty(count)
-            heading = np.empty(count)
-            length = np.empty(count)
-            types = []
+            xy = np.array(list(map(vehicle.getPosition, ids)), dtype=float).reshape(count, 2)
+            x, y = xy[:, 0].copy(), xy[:, 1].copy()
+            speed = np.fromiter(map(vehicle.getSpeed, ids), dtype=float, count=count)
+            heading = np.fromiter(map(vehicle.getAngle, ids), dtype=float, count=count)
             static = self._static
-            for i, vid in enumerate(ids):
-                x[i], y[i] = vehicle.getPosition(vid)
-                speed[i] = vehicle.getSpeed(vid)
-                heading[i] = vehicle.getAngle(vid)
-                known = static.get(vid)
-                if known is None:
-                    known = static[vid] = (vehicle.getLength(vid), vehicle.getTypeID(vid))
-                length[i] = known[0]
-                types.append(known[1])
+            for vid in ids:
+                if vid not in static:
+                    static[vid] = (vehicle.getLength(vid), vehicle.getTypeID(vid))
+            known = [static[vid] for vid in ids]
+            length = np.fromiter((k[0] for k in known), dtype=float, count=count)
+            types = [k[1] for k in known]
             for gone in sumo.simulation.getArrivedIDList():
                 static.pop(gone, None)
         except Exception as exc:

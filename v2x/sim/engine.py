@@ -31,6 +31,8 @@ class Engine:
         self.env = simpy.Environment(initial_time=0)
         self.seed = seed
         self.start_tai_us = clock.tai_us_from_utc(start)
+        self.start_unix_us = round(start.timestamp() * US_PER_S)
+        """Simulated time 0 as Unix microseconds (UTC; pcap timestamps)."""
         self._streams: dict[str, np.random.Generator] = {}
 
     @property

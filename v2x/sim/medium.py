@@ -23,6 +23,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from v2x.messages.transport.geonet import BASIC_HEADER_LENGTH
+from v2x.sim.capture import PacketCapture
+from v2x.sim.framing import Framing, gn_address, header_bytes
 from v2x.sim.metrics import RECEIVED, Metrics
 from v2x.sim.radio.network import RadioConfig, SidelinkNetwork
 from v2x.sim.radio_process import InlineRadio, RadioProcess
@@ -72,7 +75,8 @@ class Medium:
     def __init__(self, config: RadioConfig, plan: SlotPlan, rsu_xy: np.ndarray,
                  rsu_power_dbm: np.ndarray, rng, metrics: Metrics,
                  security: SecurityModel, *, rsu_height_m: np.ndarray | None = None,
-                 process_seed: int | None = None) -> None:
+                 process_seed: int | None = None, framing: Framing | None = None,
+                 capture: PacketCapture | None = None) -> None:
         self.plan = plan
         self.vehicle_slots = plan.vehicles
         self.rsu_count = plan.rsus
@@ -117,19 +121,36 @@ class Medium:
         self._kind = np.zeros(PACKET_RING, dtype=np.int8)
         self._tag = np.full(PACKET_RING, -1, dtype=np.int64)
         self._frames: dict[int, bytes] = {}
+        self.speed_mps = np.zeros(plan.total)
+        self.heading_deg = np.zeros(plan.total)
+        self._roadside = np.zeros(plan.total, dtype=bool)
+        self._roadside[roadside] = True
+        self.framing = framing
+        self.capture = capture
+        if (security.mode == "real" or capture is not None) and framing is None:
+            raise ValueError("real security and a capture need the framing")
 
-    def positions(self, slots: np.ndarray, x_m: np.ndarray, y_m: np.ndarray) -> None:
-        """The vehicles now on the road (all others are inactive)."""
+    def positions(self, slots: np.ndarray, x_m: np.ndarray, y_m: np.ndarray,
+                  speed_mps: np.ndarray | None = None,
+                  heading_deg: np.ndarray | None = None) -> None:
+        """The vehicles now on the road (all others are inactive), with their speeds and
+        headings (for the GeoNetworking position vectors) when given."""
         self.active[:self.vehicle_slots] = False
         self.active[slots] = True
         self.xy[slots, 0] = x_m
         self.xy[slots, 1] = y_m
+        if speed_mps is not None:
+            self.speed_mps[slots] = speed_mps
+        if heading_deg is not None:
+            self.heading_deg[slots] = heading_deg
 
     def follow(self, event_slots: np.ndarray, vehicle_slots: np.ndarray) -> None:
         """Event slots now on air, each where its originating vehicle is (others are off)."""
         self.active[self.plan.first_event:] = False
         self.active[event_slots] = True
         self.xy[event_slots] = self.xy[vehicle_slots]
+        self.speed_mps[event_slots] = self.speed_mps[vehicle_slots]
+        self.heading_deg[event_slots] = self.heading_deg[vehicle_slots]
 
     def place(self) -> None:
         """Hand the radio the stations' positions of this step (after ``positions`` and
@@ -142,17 +163,34 @@ class Medium:
         if len(slots):
             self.radio.reset_vehicles(slots)
             self.security.new_vehicles(slots)
+            if self.capture is not None:
+                self.capture.new_vehicles(slots)
 
     def send(self, slots: np.ndarray, generated_us: np.ndarray, payloads: list[bytes],
              kinds: np.ndarray | None = None, tags: np.ndarray | None = None, *,
              measuring: bool = True) -> int:
         """Queue messages (CAMs unless ``kinds`` says otherwise) for transmission; returns how
-        many. Messages sent while ``measuring`` count in the message figures."""
+        many. On air each carries its GeoNetworking and BTP headers (``v2x.sim.framing``) and
+        its security. Messages sent while ``measuring`` count in the message figures."""
         if not len(slots):
             return 0
         kinds = np.full(len(slots), CAM, dtype=np.int64) if kinds is None else kinds
-        frames, sizes, carries = self.security.secure(slots, payloads, generated_us, kinds,
-                                                      self.xy[slots])
+        tags = np.full(len(slots), -1, dtype=np.int64) if tags is None else tags
+        captured = (self.capture.select(slots, kinds == DENM)
+                    if self.capture is not None and measuring else np.zeros(0, dtype=np.int64))
+        if self.security.mode == "real":
+            bodies = self._secured_payloads(slots, payloads, kinds, tags, generated_us,
+                                            np.arange(len(slots)))
+            frames, sizes, carries = self.security.secure(slots, bodies, generated_us, kinds,
+                                                          self.xy[slots])
+            sizes = sizes + BASIC_HEADER_LENGTH
+            on_air = [frames[i] for i in captured.tolist()]
+        else:
+            frames, sizes, carries = self.security.secure(slots, payloads, generated_us, kinds,
+                                                          self.xy[slots])
+            sizes = sizes + header_bytes(kinds)
+            on_air = self._secured_payloads(slots, payloads, kinds, tags, generated_us,
+                                            captured) if captured.size else []
         ids = self._next_id + np.arange(len(slots))
         self._next_id += len(slots)
         ring = ids % PACKET_RING
@@ -160,7 +198,15 @@ class Medium:
         self._sender_xy[ring] = self.xy[slots]
         self._carries[ring] = carries
         self._kind[ring] = kinds
-        self._tag[ring] = -1 if tags is None else tags
+        self._tag[ring] = tags
+        if captured.size:
+            assert self.capture is not None and self.framing is not None
+            secured = self.security.mode == "real"
+            self.capture.keep(ids[captured].tolist(),
+                              [self.framing.frame(int(kinds[i]), body, secured)
+                               for i, body in zip(captured.tolist(), on_air, strict=True)],
+                              [gn_address(payloads[i], bool(self._roadside[slots[i]])).mid
+                               for i in captured.tolist()])
         if self.security.mode == "real":
             self._frames.update(zip(ids.tolist(), frames, strict=True))
         self.radio.submit(slots, sizes, ids, generated_us // 1000)
@@ -170,6 +216,17 @@ class Medium:
         if measuring:
             self.metrics.add_transmissions(sizes, kinds)
         return len(slots)
+
+    def _secured_payloads(self, slots: np.ndarray, payloads: list[bytes], kinds: np.ndarray,
+                          tags: np.ndarray, generated_us: np.ndarray,
+                          pick: np.ndarray) -> list[bytes]:
+        """GeoNetworking secured payloads of the messages at indices ``pick``."""
+        assert self.framing is not None
+        senders = slots[pick]
+        return self.framing.secured_payloads(
+            senders, [payloads[i] for i in pick.tolist()], kinds[pick], tags[pick],
+            generated_us[pick], self.xy[senders], self.speed_mps[senders],
+            self.heading_deg[senders], self._roadside[senders])
 
     def advance(self, subframes: int, measuring: bool) -> StepOutcome:
         """Run the radio for ``subframes`` milliseconds and record what happened."""
@@ -203,7 +260,7 @@ class Medium:
         (measuring, verifier_us, dispatched_xy), self._pending = self._pending, None
         result, cbr = self.radio.result()
         rx = result.receptions
-        self._collected = (rx, cbr, measuring, verifier_us)
+        self._collected = (result.transmissions, rx, cbr, measuring, verifier_us)
         outcome = StepOutcome(len(result.transmissions), len(rx), *_NO_DENMS)
         if dispatched_xy is not None:
             ring = rx.packet & (PACKET_RING - 1)
@@ -220,7 +277,10 @@ class Medium:
         the next step's packets are given (packet records outlive a step)."""
         if self._collected is None:
             raise RuntimeError("measure() without collect()")
-        (rx, cbr, measuring, verifier_us), self._collected = self._collected, None
+        (tx, rx, cbr, measuring, verifier_us), self._collected = self._collected, None
+        if self.capture is not None:
+            self.capture.transmitted(tx.packet, tx.subframe)
+            self.capture.forget_before(self._next_id - 100_000)
         # roles by slot range (vehicles, RSU receivers, RSU flows, event slots): comparisons
         # are cheaper than a role lookup per reception
         vehicles_only = self._first_event == self.vehicle_slots == self.plan.total

@@ -340,8 +340,21 @@ def write_run(folder: Path, scenario: Any, metrics: Metrics, rsu_names: list[str
     lines += _messages_section(metrics)
     if events:
         lines += _events_section(events)
+    if "captured_frames" in figures:
+        left_out = figures["capture_left_out"]
+        lines += ["", "## Capture", "",
+                  f"`capture.pcap` holds {figures['captured_frames']:,} frames as transmitted "
+                  f"(every RSU message and DENM, and the messages of "
+                  f"{scenario.get('capture.vehicle_share'):.0%} of the vehicles"
+                  + (f"; {left_out:,} more beyond capture.max_frames" if left_out else "")
+                  + "): Ethernet, GeoNetworking, BTP and the ITS messages, as Wireshark "
+                  "dissects them" + (", secured as signed." if scenario.get("security.mode")
+                                    == "real" else ", unsecured (on-air sizes in the figures "
+                                    "count the security of the mode).")]
     lines += ["", "## Files", ""]
     lines += [f"- `{p.name}`" for p in [*files.values(), *plots]]
+    if "captured_frames" in figures:
+        lines.append("- `capture.pcap`")
     lines += ["- `scenario.json`: the scenario as run (defaults filled in)", ""]
     write_atomic(folder / "report.md", "\n".join(lines).encode("utf-8"))
     write_atomic(folder / "summary.json",

@@ -25,9 +25,12 @@ from typing import Any
 import numpy as np
 
 from v2x.errors import ScenarioError, SimulationError
+from v2x.messages.pcap import write_pcap
 from v2x.sim import report, scenario
+from v2x.sim.capture import PacketCapture
 from v2x.sim.engine import Engine
 from v2x.sim.events import Event, load_events
+from v2x.sim.framing import Framing
 from v2x.sim.medium import Medium
 from v2x.sim.metrics import Metrics
 from v2x.sim.radio.network import RadioConfig
@@ -47,6 +50,7 @@ from v2x.sim.traffic.replay import ReplayBackend
 from v2x.sim.traffic.sumo import SumoBackend, net_file_of
 
 WORKERS = ("auto", "process", "inline")
+CAPTURE_FILE = "capture.pcap"
 
 KEYS = {
     "radio": {
@@ -79,6 +83,13 @@ KEYS = {
         "mode": Key(str, "modelled", "security of the messages", choices=MODES),
         "verifying_share": Key(float, 0.05, "share of vehicles that verify what they receive",
                                low=0.0, high=1.0),
+    },
+    "capture": {
+        "pcap": Key(bool, False, "write capture.pcap: every RSU message and DENM and the "
+                    "messages of a share of the vehicles, as transmitted (Wireshark reads it)"),
+        "vehicle_share": Key(float, 0.05, "share of vehicles whose messages are captured",
+                             low=0.0, high=1.0),
+        "max_frames": Key(int, 100_000, "frames kept at most (the rest is counted)", low=1),
     },
     "metrics": {
         "max_distance_m": Key(float, 1000.0, "largest distance in the PRR tables", low=10),
@@ -188,14 +199,19 @@ def run(sc: Scenario, out: str | Path, *, force: bool = False,
     security = SecurityModel(sc.get("security.mode"), plan.total, len(rsus),
                              engine.rng("security"), engine.start_tai_us, backend.to_wgs84,
                              plan.roadside, sc.get("security.verifying_share"))
+    den = DenService(events, rsus, plan, engine.start_tai_us, backend)
+    capture = (PacketCapture(plan.total, plan.vehicles, sc.get("capture.vehicle_share"),
+                             sc.get("capture.max_frames"), engine.rng("capture"),
+                             engine.start_unix_us) if sc.get("capture.pcap") else None)
     medium = Medium(radio_config(sc, step_us // 1000), plan, rsu_xy,
                     np.array([r.tx_power_dbm for r in rsus]), engine.rng, metrics, security,
                     rsu_height_m=np.array([r.antenna_height_m for r in rsus]),
-                    process_seed=engine.seed if radio_in_process(sc) else None)
+                    process_seed=engine.seed if radio_in_process(sc) else None,
+                    framing=Framing(backend.to_wgs84, engine.start_tai_us, den.area),
+                    capture=capture)
     ca = CaService(engine.rng("ca"), engine.start_tai_us)
     broadcasts = RsuBroadcasts(rsus, plan, engine.start_tai_us, engine.rng("rsu"),
                                sc.get("services.rsus"))
-    den = DenService(events, rsus, plan, engine.start_tai_us, backend)
     started = time.perf_counter()
     state = {"steps": 0, "error": None}
 
@@ -241,7 +257,8 @@ def run(sc: Scenario, out: str | Path, *, force: bool = False,
                 measuring = traffic.time_us >= warmup_us
                 own = den.originate(traffic, step_us, ca.slot_of)
                 medium.new_vehicles(np.array(ca.added, dtype=np.int64))
-                medium.positions(slots, traffic.x_m, traffic.y_m)
+                medium.positions(slots, traffic.x_m, traffic.y_m, traffic.speed_mps,
+                                 traffic.heading_deg)
                 medium.follow(*den.following())
                 medium.place()
                 if sc.get("services.cam"):
@@ -288,6 +305,10 @@ def run(sc: Scenario, out: str | Path, *, force: bool = False,
     figures = report.summary(metrics)
     figures.update({"simulated_s": state["steps"] * step_us / 1e6, "wall_s": wall_s,
                     "real_time_factor": state["steps"] * step_us / 1e6 / max(wall_s, 1e-9)})
+    if capture is not None:
+        write_pcap(folder / CAPTURE_FILE, capture.records)
+        figures.update({"captured_frames": len(capture.records),
+                        "capture_left_out": capture.left_out})
     report.write_run(folder, sc, metrics, [r.name for r in rsus], figures, state["error"],
                      [record.figures() for record in den.records],
                      rsu_heights_m=[r.antenna_height_m for r in rsus])

@@ -108,6 +108,11 @@ class DenService:
                 record.event_slot = plan.event(vehicle_events)
                 vehicle_events += 1
 
+    def area(self, number: int) -> tuple[float, float, float]:
+        """The relevance circle of event ``number``: centre x, y and radius (metres)."""
+        record = self.records[number]
+        return record.x_m, record.y_m, record.event.relevance_m
+
     def following(self) -> tuple[np.ndarray, np.ndarray]:
         """(event slots, originating vehicle slots) of the events vehicles send in this step
         (including a cancellation)."""

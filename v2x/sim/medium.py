@@ -19,6 +19,7 @@ it all at once.
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass
 
 import numpy as np
@@ -96,7 +97,7 @@ class Medium:
         else:
             self.radio = RadioProcess(config, plan.total, process_seed,
                                       antenna_height_m=heights, tx_power_dbm=powers)
-        self._pending: tuple[bool, int, np.ndarray | None] | None = None
+        self._pending: deque[tuple[bool, int, np.ndarray | None]] = deque()
         self._collected: tuple | None = None
         self._placed = False
         self._newest_us = 0
@@ -238,8 +239,6 @@ class Medium:
     def dispatch(self, subframes: int, measuring: bool) -> None:
         """Start the radio on the next ``subframes`` milliseconds with the positions and
         packets given so far."""
-        if self._pending is not None:
-            raise RuntimeError("dispatch() twice without collect()")
         if not self._placed:
             self.place()
         self._placed = False
@@ -248,16 +247,22 @@ class Medium:
         self.radio.start(subframes, self._cbr_sample() if measuring else None)
         dispatched_xy = (self.xy.copy() if self._newest_us - self._denm_last_us <= DENM_HORIZON_US
                          else None)
-        self._pending = (measuring, verifiers * subframes * 1000, dispatched_xy)
+        self._pending.append((measuring, verifiers * subframes * 1000, dispatched_xy))
+
+    def denms_possible(self) -> bool:
+        """Whether the oldest dispatched step may deliver DENMs (a DENM went out within a
+        second of it): only then must it be collected before the next step's relays."""
+        return bool(self._pending) and self._pending[0][2] is not None
 
     def collect(self) -> StepOutcome:
-        """Wait for the dispatched step and tell which DENMs it delivered (the next step's
-        positions and packets may already be given); ``measure`` records the rest."""
-        if self._pending is None:
+        """Wait for the oldest dispatched step and tell which DENMs it delivered (the next
+        step's positions and packets may already be given, even dispatched when no DENM is
+        possible); ``measure`` records the rest."""
+        if not self._pending:
             raise RuntimeError("collect() without dispatch()")
         if self._collected is not None:
             raise RuntimeError("collect() twice without measure()")
-        (measuring, verifier_us, dispatched_xy), self._pending = self._pending, None
+        measuring, verifier_us, dispatched_xy = self._pending.popleft()
         result, cbr = self.radio.result()
         rx = result.receptions
         self._collected = (result.transmissions, rx, cbr, measuring, verifier_us)

@@ -25,6 +25,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+from collections import deque
 from dataclasses import fields
 from multiprocessing.connection import Connection
 from typing import Any
@@ -41,6 +42,8 @@ from v2x.sim.radio.network import (
 )
 
 _CALLS = frozenset({"reset_vehicles", "submit"})
+MAX_OUTSTANDING = 2
+"""Steps handed to the child and not yet collected, at most."""
 _PER_STEP = frozenset({"gain_lin", "distance_m", "_active"})
 """Link arrays replaced at every update (the others only change with a rebuild)."""
 _ALIGN = 64
@@ -52,7 +55,7 @@ class InlineRadio:
 
     def __init__(self, network: SidelinkNetwork) -> None:
         self.network = network
-        self._result: tuple[StepResult, np.ndarray | None] | None = None
+        self._results: deque[tuple[StepResult, np.ndarray | None]] = deque()
 
     def reset_vehicles(self, vehicles: np.ndarray) -> None:
         self.network.reset_vehicles(vehicles)
@@ -67,14 +70,15 @@ class InlineRadio:
     def start(self, n_subframes: int, cbr_rows: np.ndarray | None) -> None:
         """Run ``n_subframes`` now (and the CBR of ``cbr_rows``, when given)."""
         result = self.network.advance(n_subframes)
-        self._result = (result, None if cbr_rows is None else self.network.cbr(cbr_rows))
+        self._results.append((result, None if cbr_rows is None
+                              else self.network.cbr(cbr_rows)))
 
     def result(self) -> tuple[StepResult, np.ndarray | None]:
-        """What the last ``start`` produced: the step's result and the CBR values."""
-        if self._result is None:
+        """What the oldest ``start`` not yet collected produced: the step's result and the CBR
+        values."""
+        if not self._results:
             raise RuntimeError("result() without start()")
-        out, self._result = self._result, None
-        return out
+        return self._results.popleft()
 
     def close(self) -> None:
         """Nothing to release."""
@@ -109,7 +113,7 @@ class RadioProcess:
         self._links: tuple | None = None
         self._down = _Outbox()
         self._inbox = _Inbox()
-        self._started = False
+        self._outstanding = 0
         try:
             self._conn.send((config, n_stations, seed, antenna_height_m, tx_power_dbm))
             self._receive()
@@ -136,23 +140,24 @@ class RadioProcess:
         self._links = (self._down.write([state[name] for name in names]), names, scalars)
 
     def start(self, n_subframes: int, cbr_rows: np.ndarray | None) -> None:
-        """Hand the calls so far and ``n_subframes`` to the child; returns at once."""
-        if self._started:
-            raise RuntimeError("start() twice without result()")
+        """Hand the calls so far and ``n_subframes`` to the child; returns at once. At most
+        two steps may be outstanding (the shared files alternate)."""
+        if self._outstanding >= MAX_OUTSTANDING:
+            raise RuntimeError("two steps are outstanding: collect one with result()")
         calls, self._calls = self._calls, []
         links, self._links = self._links, None
         try:
             self._conn.send((calls, links, n_subframes, cbr_rows))
         except OSError:
             raise self._died() from None
-        self._started = True
+        self._outstanding += 1
 
     def result(self) -> tuple[StepResult, np.ndarray | None]:
-        """Wait for the child's step; the arrays are views valid until the ``start`` after
-        next (the child writes two files in turn)."""
-        if not self._started:
+        """Wait for the oldest outstanding step; the arrays are views valid until the second
+        ``start`` after this call (the child writes two files in turn)."""
+        if not self._outstanding:
             raise RuntimeError("result() without start()")
-        self._started = False
+        self._outstanding -= 1
         message, cbr = self._receive()
         views = self._inbox.read(message)
         n_tx = len(fields(Transmissions))

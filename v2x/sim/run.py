@@ -18,6 +18,7 @@ import contextlib
 import json
 import os
 import time
+from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -240,10 +241,13 @@ def run(sc: Scenario, out: str | Path, *, force: bool = False,
     def loop(env):
         # Step k is dispatched, then collected during step k+1 once k+1's traffic is read,
         # placed and its CAMs, RSU messages and originators' DENMs are queued (none of which
-        # depends on step k's receptions; RSU relays do, so they wait), and measured while the
-        # radio works on step k+1. ``pending``: the dispatched step (time, counted, its
+        # depends on step k's receptions). If step k may deliver DENMs it is collected before
+        # step k+1's RSU relays are decided and k+1 is dispatched; otherwise k+1 is dispatched
+        # first, so the radio never waits for this process. A collected step is measured
+        # while the radio works. ``pending``: the dispatched steps (time, counted, their
         # vehicles, who is near each RSU); ``collected``: the step to measure.
-        pending = collected = None
+        pending: deque[tuple] = deque()
+        collected = None
         try:
             backend.start()
             broadcasts.start(backend)
@@ -268,31 +272,31 @@ def run(sc: Scenario, out: str | Path, *, force: bool = False,
                 others.extend(own)
                 if len(others):
                     medium.send(*others.arrays(), measuring=measuring)
-                if pending is not None:
-                    step, pending = pending, None
-                    collected = collect(*step)
+                if medium.denms_possible():
+                    collected = collect(*pending.popleft())
                 relays = den.relay(traffic, step_us)
                 if len(relays):
                     medium.send(*relays.arrays(), measuring=measuring)
                 medium.dispatch(step_us // 1000, measuring)
                 sample = measuring and (traffic.time_us // step_us) % 10 == 0 and rsus
-                pending = (traffic.time_us, measuring, dict(ca.vehicle_at),
-                           medium.vehicles_near_rsus(sc.get("metrics.rsu_radius_m"))
-                           if sample else None)
+                pending.append((traffic.time_us, measuring, dict(ca.vehicle_at),
+                                medium.vehicles_near_rsus(sc.get("metrics.rsu_radius_m"))
+                                if sample else None))
+                if collected is None and len(pending) > 1:
+                    collected = collect(*pending.popleft())
                 if collected is not None:
                     step, collected = collected, None
                     measure(*step)
                 yield env.timeout(step_us)
-            if pending is not None:
-                step, pending = pending, None
-                measure(*collect(*step))
+            while pending:
+                measure(*collect(*pending.popleft()))
         except SimulationError as exc:
             state["error"] = exc
             with contextlib.suppress(SimulationError):   # what the radio has still counts
                 if collected is not None:
                     measure(*collected)
-                if pending is not None:
-                    measure(*collect(*pending))
+                while pending:
+                    measure(*collect(*pending.popleft()))
         finally:
             backend.close()
             medium.close()

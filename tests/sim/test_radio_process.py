@@ -86,3 +86,33 @@ def test_a_child_that_dies_is_a_simulation_error():
             remote.result()
     finally:
         remote.close()
+
+
+def test_two_steps_may_be_outstanding_and_come_back_in_order():
+    n = 200
+
+    def two_at_once(radio):
+        out = []
+        for step in range(0, 4, 2):
+            for k in (step, step + 1):
+                radio.submit(np.arange(n), np.full(n, 300), k * n + np.arange(n),
+                             k * 100 + np.arange(n) % 100)
+                radio.set_positions(fleet(n, k), np.ones(n, dtype=bool))
+                radio.start(100, None)
+            for _ in range(2):
+                result, _ = radio.result()
+                out.append(np.array(result.receptions.packet))
+        return out
+
+    inline = two_at_once(InlineRadio(SidelinkNetwork(RadioConfig(), n, seed=5)))
+    remote = RadioProcess(RadioConfig(), n, 5)
+    try:
+        child = two_at_once(remote)
+        remote.start(100, None)
+        remote.start(100, None)
+        with pytest.raises(RuntimeError, match="outstanding"):
+            remote.start(100, None)
+    finally:
+        remote.close()
+    assert all(len(a) for a in inline)
+    assert all(np.array_equal(a, b) for a, b in zip(inline, child, strict=True))

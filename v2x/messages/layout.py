@@ -63,6 +63,8 @@ class Layout:
         self.bits = self._walk(node, sample, (), 0)
         self.size = (self.bits + 7) // 8 or 1
         self.by_path = {field.path: field for field in self.fields}
+        self._template: np.ndarray | None = None
+        """The bits every encoding starts from: fixed bits and the sample's values."""
 
     # ------------------------------------------------------------------ shape compilation
 
@@ -162,13 +164,26 @@ class Layout:
         ``Field.names`` (or the names); BOOLEAN 0/1; BIT and OCTET STRING columns bytes. A field
         without a column keeps the sample's value in every message.
         """
-        bits = np.zeros((count, self.size * 8), dtype=np.uint8)
-        for offset, width, value in self._fixed_bits:
-            bits[:, offset:offset + width] = _bits_of(np.full(count, value, dtype=np.int64),
-                                                       width)
+        if self._template is None:
+            self._template = self._bits({}, 1, np.zeros((1, self.size * 8), dtype=np.uint8),
+                                        fill=True)
+        bits = np.empty((count, self.size * 8), dtype=np.uint8)
+        bits[:] = self._template
+        return np.packbits(self._bits(columns, count, bits, fill=False), axis=1)
+
+    def _bits(self, columns: dict[Path, Sequence[Any] | np.ndarray], count: int,
+              bits: np.ndarray, *, fill: bool) -> np.ndarray:
+        """Write the fields of ``columns`` into ``bits`` (and with ``fill`` the fixed bits and
+        every other field's sample value: the template each encoding starts from)."""
+        if fill:
+            for offset, width, value in self._fixed_bits:
+                bits[:, offset:offset + width] = _bits_of(np.full(count, value, dtype=np.int64),
+                                                           width)
         for field in self.fields:
             column = columns.get(field.path)
             if column is None:
+                if not fill:
+                    continue
                 column = [field.sample] * count
             elif len(column) != count:
                 raise ShapeError(f"{len(column)} values for {count} messages", _dotted(field.path))
@@ -180,7 +195,7 @@ class Layout:
                 continue
             numbers = self._numbers(field, column)
             bits[:, window] = _bits_of(numbers, field.width)
-        return np.packbits(bits, axis=1)
+        return bits
 
     def _numbers(self, field: Field, column: Any) -> np.ndarray:
         if field.kind == "enum" and len(column) and isinstance(column[0], str):

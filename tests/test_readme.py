@@ -52,7 +52,8 @@ def sim_table() -> str:
             ("security modes (`security.mode`)", MODES),
             ("RSU services (`rsus.toml`)", SERVICES),
             ("events (`events.toml`)", EVENT_KINDS),
-            ("message kinds on air", KINDS)]
+            ("message kinds on air", KINDS),
+            ("where the radio runs (`radio.worker`)", run.WORKERS)]
     return "\n".join(["| what | keys |", "|---|---|"]
                      + [f"| {what} | {', '.join(keys)} |" for what, keys in rows])
 

@@ -98,9 +98,9 @@ class RadioProcess:
                  tx_power_dbm: np.ndarray | None = None) -> None:
         self._positions = SidelinkNetwork(config, n_stations, seed=seed,
                                           antenna_height_m=antenna_height_m,
-                                          tx_power_dbm=tx_power_dbm)
-        """Only its link table is used: this process applies the positions (and draws the
-        shadowing), the child adopts the result."""
+                                          tx_power_dbm=tx_power_dbm, links_only=True)
+        """Its link table: this process applies the positions (and draws the shadowing), the
+        child adopts the result."""
         self._sent_rebuilds = -1
         ours, theirs = socket.socketpair()
         env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))

@@ -73,7 +73,7 @@ KEYS = {
                                "the MAC stays exact to 1 ms)", low=1, high=100),
         "worker": Key(str, "auto", "where the radio runs: a child process pipelined with the "
                       "traffic, or this process (speed only: same results); auto: a process "
-                      "when the machine has two cores or more", choices=WORKERS),
+                      "when the machine has two cores or more (POSIX)", choices=WORKERS),
     },
     "services": {
         "cam": Key(bool, True, "vehicles run the CA service"),
@@ -324,7 +324,11 @@ def run(sc: Scenario, out: str | Path, *, force: bool = False,
 def radio_in_process(sc: Scenario) -> bool:
     """Whether the scenario's radio runs in a child process (``radio.worker``)."""
     worker = sc.get("radio.worker")
-    if worker != "auto":
+    posix = os.name == "posix"     # the child inherits its socket: a POSIX facility
+    if worker == "process" and not posix:
+        raise ScenarioError("a radio process needs a POSIX system; use inline",
+                            sc.where("radio.worker"))
+    if worker != "auto" or not posix:
         return worker == "process"
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     return (cores or 1) >= 2

@@ -329,12 +329,16 @@ class SidelinkNetwork:
     docstring, "Antenna heights"). ``tx_power_dbm`` (n_vehicles,) gives stations their own
     power (default ``config.tx_power_dbm``); the links of a louder station reach as far as its
     power carries (it is classed like a station with its own antenna height).
+
+    With ``links_only`` nothing but ``links`` is built (no MAC state, no sensing memory): the
+    link table of a process that applies the positions for a network elsewhere
+    (``adopt_links``).
     """
 
     def __init__(self, config: RadioConfig, n_vehicles: int, seed: int = 0,
                  rng: Callable[[str], np.random.Generator] | None = None,
                  antenna_height_m: np.ndarray | None = None,
-                 tx_power_dbm: np.ndarray | None = None) -> None:
+                 tx_power_dbm: np.ndarray | None = None, *, links_only: bool = False) -> None:
         self.config = config
         self.n = n_vehicles
         get = rng if rng is not None else (lambda name: named_stream(seed, name))
@@ -379,6 +383,8 @@ class SidelinkNetwork:
         self.links = LinkTable(n_vehicles, self._table, config.shadowing, self.range_m,
                                self._rng_shadow, margin_m=config.neighbour_margin_m,
                                wrap_x_m=config.wrap_x_m, antennas=antennas)
+        if links_only:
+            return
         self._report_link: np.ndarray | None = None
         self.memory = SensingMemory(n_vehicles, self.s, config.sps)
         self.tx_power_dbm = powers.copy()

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from v2x.errors import SimulationError
+from v2x.sim.framing import HEADER_BYTES
 from v2x.sim.metrics import (
     CAUSES,
     IPG_BIN_US,
@@ -28,7 +29,7 @@ from v2x.sim.metrics import (
     percentile_of_histogram,
 )
 from v2x.sim.radio.pathloss import pathloss_model, with_antenna_heights
-from v2x.sim.services.kinds import KINDS
+from v2x.sim.services.kinds import KIND_CODE, KINDS
 
 
 def create_run_folder(path: str | Path, force: bool = False) -> Path:
@@ -179,7 +180,10 @@ def _radio_line(scenario: Any, rsu_heights_m: Sequence[float] = ()) -> str:
     line = (f"Radio: LTE-V2X mode 4, {get('radio.tx_power_dbm'):g} dBm, path loss {model}"
             f"{heights}, shadowing {get('radio.shadowing_sigma_db'):g} dB, sensing and decoding "
             f"threshold {get('radio.sensing_threshold_dbm'):g} dBm, MCS {get('radio.mcs')}, "
-            f"{get('radio.subchannels')} sub-channels in 10 MHz.")
+            f"{get('radio.subchannels')} sub-channels in 10 MHz; messages carry GeoNetworking "
+            f"and BTP-B headers ({HEADER_BYTES[KIND_CODE['cam']]} octets, DENMs "
+            f"{HEADER_BYTES[KIND_CODE['denm']]}) and the security of mode "
+            f"{get('security.mode')}.")
     if len(rsu_heights_m):
         listed = ", ".join(f"{h:g}" for h in sorted(set(rsu_heights_m)))
         line += f" RSU antennas at {listed} m"

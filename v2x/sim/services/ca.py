@@ -145,27 +145,30 @@ class CaService:
 
     def _slots(self, state: TrafficState, step_us: int) -> np.ndarray:
         """Slot of every vehicle of ``state``; new vehicles get a free slot and a fresh phase."""
-        slots = np.empty(len(state), dtype=np.int64)
-        present = set()
+        slot_of = self.slot_of
+        found = [slot_of.get(vid) for vid in state.ids]
         self.added = []
-        for i, vid in enumerate(state.ids):
-            slot = self.slot_of.get(vid)
-            if slot is None:
+        known = len(state.ids)
+        if None in found:
+            for i, vid in enumerate(state.ids):
+                if found[i] is not None:
+                    continue
                 if not self._free:
                     self._grow(self._capacity * 2)
-                slot = self._free.pop()
-                self.slot_of[vid] = slot
+                slot = found[i] = self._free.pop()
+                slot_of[vid] = slot
                 self.vehicle_at[slot] = vid
                 self.station_id[slot] = station_id(vid)
                 self._reset(slot, step_us)
                 self.added.append(slot)
-            slots[i] = slot
-            present.add(vid)
-        for gone in [v for v in self.slot_of if v not in present]:
-            slot = self.slot_of.pop(gone)
-            del self.vehicle_at[slot]
-            self._free.append(slot)
-        return slots
+            known -= len(self.added)
+        if len(slot_of) - len(self.added) != known:       # some vehicles left
+            present = set(state.ids)
+            for gone in [v for v in slot_of if v not in present]:
+                slot = slot_of.pop(gone)
+                del self.vehicle_at[slot]
+                self._free.append(slot)
+        return np.array(found, dtype=np.int64)
 
     def _reset(self, slot: int, step_us: int) -> None:
         self.last_cam_us[slot] = -np.inf

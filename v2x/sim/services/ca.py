@@ -41,17 +41,18 @@ _POSITION = (*_BASIC, "referencePosition")
 
 
 def _template(path_points: int | None) -> dict:
-    """A CAM of the shape the service sends (values are placeholders; only the shape counts)."""
+    """A CAM of the shape the service sends, with the values it sends for every vehicle (the
+    others are placeholders for the columns ``_encode`` gives)."""
     high = {
-        "heading": {"headingValue": 0, "headingConfidence": 1},
-        "speed": {"speedValue": 0, "speedConfidence": 1},
+        "heading": {"headingValue": 0, "headingConfidence": 10},
+        "speed": {"speedValue": 0, "speedConfidence": 5},
         "driveDirection": "forward",
         "vehicleLength": {"vehicleLengthValue": 1,
                           "vehicleLengthConfidenceIndication": "noTrailerPresent"},
-        "vehicleWidth": 1,
+        "vehicleWidth": 18,
         "longitudinalAcceleration": {"longitudinalAccelerationValue": 0,
-                                     "longitudinalAccelerationConfidence": 1},
-        "curvature": {"curvatureValue": 0, "curvatureConfidence": "unavailable"},
+                                     "longitudinalAccelerationConfidence": 102},
+        "curvature": {"curvatureValue": 1023, "curvatureConfidence": "unavailable"},
         "curvatureCalculationMode": "yawRateUsed",
         "yawRate": {"yawRateValue": 0, "yawRateConfidence": "unavailable"},
     }
@@ -60,9 +61,10 @@ def _template(path_points: int | None) -> dict:
             "stationType": 5,
             "referencePosition": {
                 "latitude": 0, "longitude": 0,
-                "positionConfidenceEllipse": {"semiMajorConfidence": 0, "semiMinorConfidence": 0,
+                "positionConfidenceEllipse": {"semiMajorConfidence": 100,
+                                              "semiMinorConfidence": 100,
                                               "semiMajorOrientation": 0},
-                "altitude": {"altitudeValue": 0, "altitudeConfidence": "unavailable"},
+                "altitude": {"altitudeValue": 800001, "altitudeConfidence": "unavailable"},
             },
         },
         "highFrequencyContainer": ("basicVehicleContainerHighFrequency", high),
@@ -275,36 +277,18 @@ class CaService:
             columns = {
                 ("header", "stationID"): station[pick],
                 ("cam", "generationDeltaTime"): delta_time[pick],
-                (*_BASIC, "stationType"): np.full(n, 5),
                 (*_POSITION, "latitude"): latitude[pick],
                 (*_POSITION, "longitude"): longitude[pick],
-                (*_POSITION, "positionConfidenceEllipse", "semiMajorConfidence"): np.full(n, 100),
-                (*_POSITION, "positionConfidenceEllipse", "semiMinorConfidence"): np.full(n, 100),
                 (*_POSITION, "positionConfidenceEllipse", "semiMajorOrientation"):
                     heading[pick],
-                (*_POSITION, "altitude", "altitudeValue"): np.full(n, 800001),
-                (*_POSITION, "altitude", "altitudeConfidence"): np.full(n, 15),
                 (*_HF, "heading", "headingValue"): heading[pick],
-                (*_HF, "heading", "headingConfidence"): np.full(n, 10),
                 (*_HF, "speed", "speedValue"): speed[pick],
-                (*_HF, "speed", "speedConfidence"): np.full(n, 5),
-                (*_HF, "driveDirection"): np.zeros(n, dtype=np.int64),
                 (*_HF, "vehicleLength", "vehicleLengthValue"): length[pick],
-                (*_HF, "vehicleLength", "vehicleLengthConfidenceIndication"): np.zeros(n),
-                (*_HF, "vehicleWidth"): np.full(n, 18),
                 (*_HF, "longitudinalAcceleration", "longitudinalAccelerationValue"):
                     acceleration[pick],
-                (*_HF, "longitudinalAcceleration", "longitudinalAccelerationConfidence"):
-                    np.full(n, 102),
-                (*_HF, "curvature", "curvatureValue"): np.full(n, 1023),
-                (*_HF, "curvature", "curvatureConfidence"): np.full(n, 7),
-                (*_HF, "curvatureCalculationMode"): np.zeros(n, dtype=np.int64),
                 (*_HF, "yawRate", "yawRateValue"): yaw[pick],
-                (*_HF, "yawRate", "yawRateConfidence"): np.full(n, 8),
-            }
+            }   # every other field keeps the template's value (``_template``)
             if k is not None:
-                columns[(*_LF, "vehicleRole")] = np.zeros(n, dtype=np.int64)
-                columns[(*_LF, "exteriorLights")] = [b"\x00"] * n
                 self._path_columns(columns, sent[pick], when[pick], latitude[pick],
                                    longitude[pick], k)
             matrix = layout.encode(columns, n)

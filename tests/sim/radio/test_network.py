@@ -255,3 +255,15 @@ def test_stations_moved_in_place_still_move_their_links_shadowing():
     net.set_positions(xy)
     assert net.links.odometer_m.tolist() == [10.0, 10.0, 10.0]
     assert not np.array_equal(net.links.shadow_db, before)
+
+
+def test_the_sensed_entries_are_those_above_the_sensing_threshold():
+    # one power, one threshold: the view reuses the decodable entries as the sensed ones
+    for config in (small_config(), small_config(sensing_threshold_dbm=-95.0)):
+        net = SidelinkNetwork(config, 60, seed=3)
+        net.set_positions(line(60, 15.0))
+        net._prepare_view()
+        view = net._view
+        sensed = np.flatnonzero(view.power >= net._sense_mw)
+        assert sensed.size and np.array_equal(view.s_tx, net.links.neighbour[sensed])
+        assert np.allclose(view.s_rsrp, 10 * np.log10(view.power[sensed]))

@@ -599,16 +599,23 @@ class SidelinkNetwork:
         decodable = sent >= self._decode_mw
         a = np.flatnonzero(report & decodable)
         b = np.flatnonzero(report & ~decodable)
-        sensed = np.flatnonzero(power >= self._sense_mw)
-        s_rsrp = np.log10(np.take(power, sensed))
+        a_rx, a_power = np.take(tx, a), np.take(sent, a)
+        if (uniform and self._sense_mw == self._decode_mw
+                and a.size == np.count_nonzero(decodable)):
+            # one power and one threshold, every decodable entry reported: sensed == a
+            sensed, s_tx, s_power = a, a_rx, a_power
+        else:
+            sensed = np.flatnonzero(power >= self._sense_mw)
+            s_tx, s_power = np.take(tx, sensed), np.take(power, sensed)
+        s_rsrp = np.log10(s_power)
         s_rsrp *= np.float32(10.0)
         self._view = _View(
             power=power,
             a_ptr=(np.searchsorted(a, lt.f_ptr), np.searchsorted(a, lt.b_ptr)),
-            a_rx=np.take(tx, a), a_power=np.take(sent, a), a_dist=np.take(dist, a),
+            a_rx=a_rx, a_power=a_power, a_dist=np.take(dist, a),
             b_ptr=(np.searchsorted(b, lt.f_ptr), np.searchsorted(b, lt.b_ptr)),
             b_rx=np.take(tx, b), b_dist=np.take(dist, b),
-            s_key=np.take(self._row_key[1], sensed), s_tx=np.take(tx, sensed), s_rsrp=s_rsrp)
+            s_key=np.take(self._row_key[1], sensed), s_tx=s_tx, s_rsrp=s_rsrp)
         self._view_key = key
 
     # -- one window -----------------------------------------------------------------------------

@@ -1,19 +1,20 @@
 """The LTE-V2X radio in this process or in a child process pipelined with the traffic.
 
-SUMO's step k+1 and the CA service's CAMs of step k+1 do not depend on what the radio decides
-in step k, so the medium can hand step k's batch (positions, packets) to a child process, read
-the next traffic step and generate its CAMs meanwhile, and only then collect step k's
-receptions: two cores work at once. Nothing else changes order (the DEN service still hears
-step k's DENMs before it sends in step k+1), and the child draws from the same named streams in
-the same order, so results are identical to the in-process radio (tested).
+SUMO's step k+1 and the CAMs of step k+1 do not depend on what the radio decides in step k, so
+the medium can hand step k's batch (positions, packets) to a child process, read the next
+traffic step and queue its messages meanwhile, and only then collect step k's receptions: two
+cores work at once. Only RSU relays depend on receptions (the DEN service hears step k's DENMs
+before it decides step k+1's relays); when no DENM can be in flight, step k+1 is even handed
+over before step k is collected (two steps outstanding at most). The child draws from the same
+named streams in the same order, so results are identical to the in-process radio (tested).
 
 Both classes take the ``SidelinkNetwork`` calls a step makes (``reset_vehicles``, ``submit``,
 ``set_positions``), then ``start(n_subframes, cbr_rows)`` and ``result()``. With a child, this
 process keeps the link table (positions, distances, shadowing: the part of the radio that needs
 no MAC state) and the child adopts it each step, which balances the two processes' work. The
 child receives the calls through a pipe; the receptions, the large output, come back through
-shared memory files the child writes and this process maps, so they are never pickled.
-Arrays returned by ``result()`` are valid until the ``start`` after next.
+shared memory files the child writes and this process maps, so they are never pickled. The
+arrays ``result()`` returns for step k are valid until step k+2 is started.
 """
 
 from __future__ import annotations
@@ -154,8 +155,8 @@ class RadioProcess:
         self._outstanding += 1
 
     def result(self) -> tuple[StepResult, np.ndarray | None]:
-        """Wait for the oldest outstanding step; the arrays are views valid until the second
-        ``start`` after this call (the child writes two files in turn)."""
+        """Wait for the oldest outstanding step k; its arrays are views valid until step k+2
+        is started (the child writes two files in turn)."""
         if not self._outstanding:
             raise RuntimeError("result() without start()")
         self._outstanding -= 1

@@ -9,6 +9,8 @@ Vehicles take the radio slots the CA service gives them; RSUs, their further flo
 vehicles' events take the slots after them (``SlotPlan``). Every roadside slot sends with its
 RSU's power and antenna height (a mast or gantry antenna: its links to vehicles use the path
 loss with that height on its side, and reach further; ``SidelinkNetwork``, "Antenna heights").
+On air every message carries its GeoNetworking and BTP headers and its security
+(``v2x.sim.framing``); a ``PacketCapture`` keeps sampled frames for a pcap.
 
 A step is ``place``d (positions go to the radio), ``dispatch``ed (with its packets) and later
 ``collect``ed (the DENMs it delivered) and ``measure``d; a radio in a child process

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import fields
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from v2x.errors import SimulationError
 from v2x.sim.radio import RadioConfig, SidelinkNetwork
-from v2x.sim.radio_process import InlineRadio, RadioProcess
+from v2x.sim.radio_process import _SHM_DIR, InlineRadio, RadioProcess
 
 
 def fleet(n: int, step: int) -> np.ndarray:
@@ -116,3 +118,13 @@ def test_two_steps_may_be_outstanding_and_come_back_in_order():
         remote.close()
     assert all(len(a) for a in inline)
     assert all(np.array_equal(a, b) for a, b in zip(inline, child, strict=True))
+
+
+def test_closing_leaves_no_child_and_no_shared_file():
+    folder = Path(tempfile.gettempdir()) if _SHM_DIR is None else Path(_SHM_DIR)
+    before = set(folder.glob("v2x-radio-*"))
+    remote = RadioProcess(RadioConfig(), 200, 2)
+    drive(remote, 200, 3)
+    remote.close()
+    assert remote._process.poll() is not None
+    assert set(folder.glob("v2x-radio-*")) == before

@@ -11,8 +11,13 @@ import pytest
 
 from v2x.messages import decode
 from v2x.messages.pcap import EthernetFrame, read_pcap
-from v2x.messages.transport import GbcHeader, GnPacket, ShbHeader, decode_packet
-from v2x.messages.transport.geonet import SecuredGnPacket
+from v2x.messages.transport import (
+    GbcHeader,
+    GnPacket,
+    SecuredGnPacket,
+    ShbHeader,
+    decode_packet,
+)
 from v2x.security.spdu import read_signed
 from v2x.sim import run, scenario
 from v2x.sim.engine import Engine

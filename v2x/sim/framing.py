@@ -18,7 +18,9 @@ from collections.abc import Callable
 import numpy as np
 
 from v2x.messages.transport import (
+    BASIC_HEADER_LENGTH,
     BTP_HEADER_LENGTH,
+    COMMON_HEADER_LENGTH,
     BasicHeader,
     BasicNextHeader,
     BtpB,
@@ -32,7 +34,6 @@ from v2x.messages.transport import (
     port_of,
     traffic_class,
 )
-from v2x.messages.transport.geonet import BASIC_HEADER_LENGTH, COMMON_HEADER_LENGTH
 from v2x.sim.services.kinds import KINDS
 
 DENM = KINDS.index("denm")

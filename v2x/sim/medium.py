@@ -15,8 +15,7 @@ On air every message carries its GeoNetworking and BTP headers and its security
 A step is ``place``d (positions go to the radio), ``dispatch``ed (with its packets) and later
 ``collect``ed (the DENMs it delivered) and ``measure``d; a radio in a child process
 (``v2x.sim.radio_process``) works on step k while the caller reads step k+1, places it and
-queues its packets, and step k is measured while the radio works on step k+1. ``advance`` does
-it all at once.
+queues its packets, and step k is measured while the radio works on step k+1.
 """
 
 from __future__ import annotations
@@ -26,7 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from v2x.messages.transport.geonet import BASIC_HEADER_LENGTH
+from v2x.messages.transport import BASIC_HEADER_LENGTH
 from v2x.sim.capture import PacketCapture
 from v2x.sim.framing import Framing, gn_address, header_bytes
 from v2x.sim.metrics import RECEIVED, Metrics
@@ -52,10 +51,8 @@ _NO_DENMS = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64),
 
 @dataclass
 class StepOutcome:
-    """Counts of one step, for progress reporting."""
+    """The DENMs a step delivered (for the DEN service)."""
 
-    sent: int
-    links: int
     denm_receivers: np.ndarray
     """Slots that received a DENM in the step (vehicles and RSUs) ..."""
     denm_tags: np.ndarray
@@ -231,13 +228,6 @@ class Medium:
             generated_us[pick], self.xy[senders], self.speed_mps[senders],
             self.heading_deg[senders], self._roadside[senders])
 
-    def advance(self, subframes: int, measuring: bool) -> StepOutcome:
-        """Run the radio for ``subframes`` milliseconds and record what happened."""
-        self.dispatch(subframes, measuring)
-        outcome = self.collect()
-        self.measure()
-        return outcome
-
     def dispatch(self, subframes: int, measuring: bool) -> None:
         """Start the radio on the next ``subframes`` milliseconds with the positions and
         packets given so far."""
@@ -268,7 +258,7 @@ class Medium:
         result, cbr = self.radio.result()
         rx = result.receptions
         self._collected = (result.transmissions, rx, cbr, measuring, verifier_us)
-        outcome = StepOutcome(len(result.transmissions), len(rx), *_NO_DENMS)
+        outcome = StepOutcome(*_NO_DENMS)
         if dispatched_xy is not None:
             ring = rx.packet & (PACKET_RING - 1)
             denm = ((self._kind[ring] == DENM) & (rx.cause == RECEIVED)

@@ -34,12 +34,12 @@ every reception. The link table lists every link twice (an entry per direction),
 vehicle of the entry's row; read receiver by receiver, an entry carries what its neighbour sends
 to the row's vehicle, read transmitter by transmitter, what the row's vehicle sends to the
 neighbour. The bulk of a window (at most one transmission per vehicle, the common length) is spread
-over all entries at once, receiver by receiver: an entry's cell is its row's block plus the
-(subframe, sub-channel) of the neighbour's transmission, or a dump cell when the neighbour does not
-transmit, so transmissions are never expanded into links one by one and the scatter stays local
-in memory. The entries that can be reported (within ``report_range_m``; decodable or not) and those
-above the sensing threshold (SCIs) are listed once per position update; the bulk's opportunities
-are the report entries of its transmitters' rows. Other transmissions (second ones of a vehicle,
+at once over the entries whose neighbour sends in it, receiver by receiver: an entry's cell is its
+row's block plus the (subframe, sub-channel) of the neighbour's transmission, so transmissions are
+never expanded into links one by one and the scatter stays local in memory. The entries that can
+be reported (within ``report_range_m``; decodable or not) and those above the sensing threshold
+(SCIs) are listed once per position update; the bulk's opportunities are the report entries of its
+transmitters' rows. Other transmissions (second ones of a vehicle,
 selections placed in the window) are spread transmitter by transmitter. Then the outcome of every
 opportunity within the report range:
 
@@ -259,12 +259,11 @@ class _Spread:
 
 class _Live:
     """The sensing cells of the current window: one row per vehicle of ``window`` subframes ×
-    ``s`` sub-channels, plus ``s`` dump cells that absorb the entries of neighbours that do not
-    transmit. Allocated once, reset at each window; ``cells`` views a (n, window, s) array."""
+    ``s`` sub-channels. Allocated once, reset at each window; ``cells`` views a (n, window, s)
+    array."""
 
     def __init__(self, n: int, window: int, s: int) -> None:
-        self.dump = window * s
-        self.stride = self.dump + s
+        self.stride = window * s
         self.rssi = np.zeros(n * self.stride, dtype=np.float32)
         self.sci = np.full(n * self.stride, -np.inf, dtype=np.float32)
         self.sending = np.zeros(n * self.stride, dtype=bool)
@@ -277,8 +276,7 @@ class _Live:
 
     def cells(self, array: np.ndarray) -> np.ndarray:
         """``array`` (rssi, sci or sending) as (vehicle, subframe, sub-channel)."""
-        n, window, s = self._shape
-        return array.reshape(n, self.stride)[:, :self.dump].reshape(n, window, s)
+        return array.reshape(self._shape)
 
 
 @dataclass
@@ -306,8 +304,8 @@ class _View:
 @dataclass
 class _Main:
     """The window's bulk (``sent``, sorted by vehicle): at most one transmission per vehicle,
-    all of ``length`` sub-channels; per vehicle its cell offset (``cell``; dump when it does not
-    transmit) and the same for its SCI (dump when it reserves nothing)."""
+    all of ``length`` sub-channels; per vehicle its cell offset (``cell``; -1 when it does not
+    transmit) and the same for its SCI (-1 when it reserves nothing)."""
 
     sent: _Sent
     length: int
@@ -767,29 +765,29 @@ class SidelinkNetwork:
         live.sending[self._sending_cells(start, sent)] = True
 
     def _spread_main(self, live: _Live, start: int, sent: _Sent) -> _Main:
-        """Spread the bulk (one transmission per vehicle, one length L) over all link entries
-        at once, receiver by receiver."""
+        """Spread the bulk (one transmission per vehicle, one length L) at once over the entries
+        whose neighbour sends, receiver by receiver."""
         view = self._view
         assert view is not None
         sent = _subset(sent, np.argsort(sent.vehicle))
         length = int(sent.length[0])
-        cell = np.full(self.n, live.dump, dtype=np.int64)
+        cell = np.full(self.n, -1, dtype=np.int64)
         cell[sent.vehicle] = (sent.subframe - start) * self.s + sent.subchannel
         sci_cell = cell.copy()
-        sci_cell[sent.vehicle[~sent.reserve]] = live.dump
-        key = self._buffer("main_key", view.power.size, np.int64)
-        np.take(cell, self.links.neighbour, out=key, mode="clip")
-        np.add(key, self._row_key[1], out=key)
-        if length == 1:
-            np.add.at(live.rssi, key, view.power)
-        else:
-            share = view.power / np.float32(length)
-            for k in range(length):
-                np.add.at(live.rssi, key + k, share)
-        s_key = self._buffer("main_s_key", view.s_tx.size, np.int64)
-        np.take(sci_cell, view.s_tx, out=s_key, mode="clip")
-        np.add(s_key, view.s_key, out=s_key)
-        rsrp = view.s_rsrp - self._rsrp_offset_db[length]
+        sci_cell[sent.vehicle[~sent.reserve]] = -1
+        entries = np.flatnonzero(np.take(cell >= 0, self.links.neighbour))
+        key = np.take(cell, np.take(self.links.neighbour, entries))
+        key += np.take(self._row_key[1], entries)
+        power = np.take(view.power, entries)
+        if length > 1:
+            power /= np.float32(length)
+        for k in range(length):
+            np.add.at(live.rssi, key + k if k else key, power)
+        entries = np.flatnonzero(np.take(sci_cell >= 0, view.s_tx))
+        s_key = np.take(sci_cell, np.take(view.s_tx, entries))
+        s_key += np.take(view.s_key, entries)
+        rsrp = np.take(view.s_rsrp, entries)
+        rsrp -= self._rsrp_offset_db[length]
         for k in range(length):
             np.maximum.at(live.sci, s_key + k if k else s_key, rsrp)
         self._mark_sending(live, start, sent)

@@ -39,9 +39,9 @@ row's block plus the (subframe, sub-channel) of the neighbour's transmission, so
 never expanded into links one by one and the scatter stays local in memory. The entries that can
 be reported (within ``report_range_m``; decodable or not) and those above the sensing threshold
 (SCIs) are listed once per position update; the bulk's opportunities are the report entries of its
-transmitters' rows. Other transmissions (second ones of a vehicle,
-selections placed in the window) are spread transmitter by transmitter. Then the outcome of every
-opportunity within the report range:
+transmitters' rows. Other transmissions (second ones of a vehicle, selections placed in the
+window) are spread transmitter by transmitter. Then the outcome of every opportunity within the
+report range:
 
 * half duplex - the receiver transmits in the same subframe;
 * below sensing - the received power is under ``decoding_threshold_dbm``;

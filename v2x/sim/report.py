@@ -241,17 +241,23 @@ def _events_section(events: list[dict]) -> list[str]:
              "| event | start [s] | originator | DENMs sent / relayed | warned in area | "
              "delay p50 / p95 [ms] | first warned at (median) |", "|---|---|---|---|---|---|---|"]
     for row in events:
-        if row["status"] == "skipped":
-            lines.append(f"| {row['kind']} | {row['start_s']:.1f} | skipped: {row['note']} "
-                         "| - | - | - | - |")
+        if row["status"] in ("skipped", "pending"):
+            why = (f"skipped: {row['note']}" if row["status"] == "skipped"
+                   else "not reached: the run ends before it starts")
+            lines.append(f"| {row['kind']} | {row['start_s']:.1f} | {why} | - | - | - | - |")
             continue
         share = ("-" if np.isnan(row["warned_share"])
                  else f"{row['vehicles_warned']}/{row['vehicles_in_area']}")
         lines.append(f"| {row['kind']} | {row['start_s']:.1f} | {row['originator']} | "
                      f"{row['denms_sent']} / {row['denms_relayed']} | {share} | "
-                     f"{row['delay_p50_ms']:.0f} / {row['delay_p95_ms']:.0f} | "
-                     f"{row['warned_at_distance_median_m']:.0f} m |")
+                     f"{_figure(row['delay_p50_ms'])} / {_figure(row['delay_p95_ms'])} | "
+                     f"{_figure(row['warned_at_distance_median_m'], ' m')} |")
     return lines
+
+
+def _figure(value: float, unit: str = "") -> str:
+    """A whole number with its unit, or "-" when there is none (NaN: nothing to measure)."""
+    return "-" if np.isnan(value) else f"{value:.0f}{unit}"
 
 
 def _save(fig, path: Path) -> Path:

@@ -31,6 +31,12 @@ from v2x.sim.metrics import (
 from v2x.sim.radio.pathloss import pathloss_model, with_antenna_heights
 from v2x.sim.services.kinds import KIND_CODE, KINDS
 
+_SECURITY_WORDS = {
+    "off": "no security",
+    "modelled": "the size of an ETSI TS 103 097 signature (modelled: nothing is signed)",
+    "real": "real ETSI TS 103 097 signatures",
+}
+"""How the radio paragraph names each security mode."""
 
 def create_run_folder(path: str | Path, force: bool = False) -> Path:
     """Make ``path`` ready for a run; an existing non-empty folder needs ``force``."""
@@ -182,8 +188,8 @@ def _radio_line(scenario: Any, rsu_heights_m: Sequence[float] = ()) -> str:
             f"threshold {get('radio.sensing_threshold_dbm'):g} dBm, MCS {get('radio.mcs')}, "
             f"{get('radio.subchannels')} sub-channels in 10 MHz; messages carry GeoNetworking "
             f"and BTP-B headers ({HEADER_BYTES[KIND_CODE['cam']]} octets, DENMs "
-            f"{HEADER_BYTES[KIND_CODE['denm']]}) and the security of mode "
-            f"{get('security.mode')}.")
+            f"{HEADER_BYTES[KIND_CODE['denm']]}) and "
+            f"{_SECURITY_WORDS.get(get('security.mode'), get('security.mode'))}.")
     if len(rsu_heights_m):
         listed = ", ".join(f"{h:g}" for h in sorted(set(rsu_heights_m)))
         line += f" RSU antennas at {listed} m"

@@ -5,6 +5,9 @@ the density stays the same, and 1.5 km of free road ahead of each direction so t
 leaves during the run) is built with SUMO's netconvert in a temporary folder and filled with
 vehicles at t = 0. Measured in one run, never asserted:
 * SUMO alone: the scenario stepped through libsumo (0.1 s steps), no V2X;
+* SUMO read by v2x (first size): the same stepping through ``v2x.sim.traffic`` (each step's
+  read of every vehicle and its WGS84 position), still no V2X: what any run costs before the
+  first message;
 * v2x: the same scenario with the CA service (CAMs at up to 10 Hz), the full LTE-V2X mode-4
   model and modelled security (``v2x.sim.run``, the radio in its child process), timed over the
   simulation loop; for the first size also with the radio in this process (``radio.worker =
@@ -28,8 +31,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from v2x.sim import run, scenario  # noqa: E402
-from v2x.sim.traffic.sumo import sumo_binary, sumo_home  # noqa: E402
+from v2x.sim.traffic.sumo import SumoBackend, sumo_binary, sumo_home  # noqa: E402
 
+ORIGIN = (48.15, 11.7)
+"""The scenario's geo-reference (latitude, longitude of the network origin)."""
 KM_PER_1000 = 6.0
 FREE_ROAD_M = 1500.0
 """Empty road ahead of each direction: more than 30 s at the fastest vehicle's speed."""
@@ -71,7 +76,7 @@ def build(folder: Path, vehicles: int) -> Path:
     (folder / "scenario.toml").write_text(
         '[scenario]\nname = "bench"\nwarmup_s = 0\nstep_ms = 100\nseed = 1\n'
         '[traffic]\nbackend = "libsumo"\nconfig = "road.sumocfg"\n'
-        'origin_lat_deg = 48.15\norigin_lon_deg = 11.7\n'
+        f'origin_lat_deg = {ORIGIN[0]}\norigin_lon_deg = {ORIGIN[1]}\n'
         f'[metrics]\nmax_vehicles = {vehicles + 64}\n[security]\nmode = "modelled"\n')
     return folder
 
@@ -88,6 +93,18 @@ def sumo_alone(folder: Path, seconds: float) -> tuple[float, int]:
     count = len(libsumo.vehicle.getIDList())
     libsumo.close()
     return time.perf_counter() - started, count
+
+
+def sumo_read(folder: Path, seconds: float) -> float:
+    """Wall time of the same stepping through ``v2x.sim.traffic`` (SumoBackend: each step's
+    read of every vehicle and its WGS84 position), still no V2X: the traffic floor of a run."""
+    traffic = SumoBackend(folder / "road.sumocfg", step_ms=100, seed=1, origin=ORIGIN)
+    started = time.perf_counter()
+    traffic.start()
+    for _ in range(round(seconds * 10)):
+        traffic.step()
+    traffic.close()
+    return time.perf_counter() - started
 
 
 def main() -> None:
@@ -114,6 +131,9 @@ def main() -> None:
             print(f"{present:>8} {baseline:>10.2f}s {wall:>8.2f}s {wall / baseline:>9.2f} "
                   f"{seconds / wall:>12.1f} {result.figures['transmissions']:>9,}")
             if size == sizes[0]:
+                read = sumo_read(folder, seconds)
+                print(f"{'':>8} {'SUMO read by v2x, no V2X:':>24} {read:>5.2f}s "
+                      f"{read / baseline:>9.2f}   (the traffic floor of the v2x / SUMO ratio)")
                 inline = scenario.load(folder, [f"scenario.duration_s={seconds}",
                                                 'radio.worker="inline"'])
                 alone = run.run(inline, Path(temporary) / f"inline{size}",

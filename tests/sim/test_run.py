@@ -53,6 +53,9 @@ def test_smoke_run_meets_the_scenario_expectations(smoke):
             assert abs(sum(shares) - 1.0) < 1e-5  # the CSV keeps 6 significant digits
     report = (smoke.folder / "report.md").read_text()
     assert "Packet reception ratio against distance" in report and "RSU-km1.5" in report
+    assert f"links end at {figures['link_range_m']:.0f} m" in report
+    assert max(float(r["bin_start_m"]) for r in prr if int(r["counted"])) < figures[
+        "link_range_m"]
     # the stopped vehicle (at 10 s) comes after the run's end: said so, no NaN in the report
     assert "| stopped-vehicle | 10.0 | not reached" in report and "nan" not in report.lower()
     for name in ("prr_distance.png", "latency.png", "cbr.png", "rsu_coverage.csv",

@@ -57,6 +57,8 @@ class InlineRadio:
 
     def __init__(self, network: SidelinkNetwork) -> None:
         self.network = network
+        self.range_m = network.range_m
+        """Where vehicle-to-vehicle links end (``SidelinkNetwork.range_m``)."""
         self._results: deque[tuple[StepResult, np.ndarray | None]] = deque()
 
     def reset_vehicles(self, vehicles: np.ndarray) -> None:
@@ -103,6 +105,8 @@ class RadioProcess:
                                           tx_power_dbm=tx_power_dbm, links_only=True)
         """Its link table: this process applies the positions (and draws the shadowing), the
         child adopts the result."""
+        self.range_m = self._positions.range_m
+        """Where vehicle-to-vehicle links end (``SidelinkNetwork.range_m``)."""
         self._sent_rebuilds = -1
         ours, theirs = socket.socketpair()
         env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))

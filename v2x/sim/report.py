@@ -342,6 +342,11 @@ def write_run(folder: Path, scenario: Any, metrics: Metrics, rsu_names: list[str
                 f"| {row['bin_start_m']:.0f}-{row['bin_end_m']:.0f} | {row['prr']:.3f} | "
                 f"{row['loss_half_duplex']:.3f} | {row['loss_below_sensing']:.3f} | "
                 f"{row['loss_propagation']:.3f} | {row['loss_collision']:.3f} |")
+    if "link_range_m" in figures:
+        lines += ["", f"Vehicle-to-vehicle links end at {figures['link_range_m']:.0f} m, where "
+                  "the mean received power falls under the noise of one sub-channel by the "
+                  "model's interference margin: nothing farther is received, and farther "
+                  "receivers are not counted."]
     if rsu_names:
         seconds = max(metrics.measured_us / 1e6, 1e-9)
         lines += ["", "## Roadside units", "",

@@ -308,7 +308,8 @@ def run(sc: Scenario, out: str | Path, *, force: bool = False,
     wall_s = time.perf_counter() - started
     figures = report.summary(metrics)
     figures.update({"simulated_s": state["steps"] * step_us / 1e6, "wall_s": wall_s,
-                    "real_time_factor": state["steps"] * step_us / 1e6 / max(wall_s, 1e-9)})
+                    "real_time_factor": state["steps"] * step_us / 1e6 / max(wall_s, 1e-9),
+                    "link_range_m": medium.radio.range_m})
     if capture is not None:
         write_pcap(folder / CAPTURE_FILE, capture.records)
         figures.update({"captured_frames": len(capture.records),

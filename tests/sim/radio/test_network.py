@@ -67,6 +67,19 @@ def test_every_opportunity_has_exactly_one_cause():
     assert np.any(cause == LossCause.HALF_DUPLEX)
 
 
+def test_opportunities_end_at_the_link_range_whatever_the_report_range():
+    # links end where nothing can be received; pairs in the rebuild margin beyond them are
+    # listed only until the next rebuild, so reporting them would count an arbitrary subset
+    config = small_config(report_range_m=5000.0, max_range_m=300.0, neighbour_margin_m=200.0)
+    net, results = periodic_run(config, 120, 0.5, seed=3)
+    assert net.range_m == net.report_range_m == 300.0
+    dist = np.concatenate([r.receptions.distance_m for r in results])
+    tx = np.concatenate([r.transmissions.vehicle for r in results])
+    expected = sum(int(np.count_nonzero(np.abs(np.arange(120) - v) * 10.0 <= 300.0)) - 1
+                   for v in tx)
+    assert dist.max() <= 300.0 and dist.size == expected
+
+
 def test_keep_probability_controls_reselections():
     counts = {}
     for keep in (0.0, 0.8):

@@ -145,10 +145,11 @@ class RadioConfig:
     ``interference_margin_db`` under the noise of one sub-channel; ``max_range_m`` replaces that
     distance for vehicle-to-vehicle links (links to a station with its own antenna height keep
     their computed range, never shorter). Opportunities are reported within ``report_range_m``
-    (default: where the mean received power is 3σ under the decoding threshold, at most the link
-    range); links to a station with its own antenna height are reported out to the larger of
-    that and their own such distance, so that every reception an RSU's mast makes possible is
-    reported.
+    (default: where the mean received power is 3σ under the decoding threshold), never beyond
+    the link range: farther, nothing is received and not every pair is listed; links to a
+    station with its own antenna height are reported out to the larger of that and their own
+    such distance (at most their own link range), so that every reception an RSU's mast makes
+    possible is reported.
     """
 
     frequency_hz: float = 5.9e9
@@ -358,8 +359,8 @@ class SidelinkNetwork:
         self._sense_mw = np.float32(10.0 ** (config.sensing_threshold_dbm / 10.0))
         self._decode_mw = np.float32(10.0 ** (config.decoding_threshold_dbm / 10.0))
         self.range_m = self._link_range()
-        self.report_range_m = (float(config.report_range_m) if config.report_range_m is not None
-                               else min(self._reach_m(), self.range_m))
+        self.report_range_m = min(float(config.report_range_m) if config.report_range_m
+                                  is not None else self._reach_m(), self.range_m)
         heights = (np.full(n_vehicles, np.nan) if antenna_height_m is None
                    else np.array(antenna_height_m, dtype=np.float64).reshape(-1))
         if heights.shape != (n_vehicles,):
@@ -463,7 +464,7 @@ class SidelinkNetwork:
             if self.config.max_range_m is not None:
                 range_m = max(range_m, self.range_m)
             kinds.append(LinkKind(pathloss, range_m))
-            reports.append(max(self.report_range_m, min(reach_m, range_m)))
+            reports.append(min(max(self.report_range_m, reach_m), range_m))
             return len(kinds) - 1
 
         for c, (_, extra, model) in enumerate(classes, start=1):

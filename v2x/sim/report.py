@@ -33,10 +33,11 @@ from v2x.sim.services.kinds import KIND_CODE, KINDS
 
 _SECURITY_WORDS = {
     "off": "no security",
-    "modelled": "the size of an ETSI TS 103 097 signature (modelled: nothing is signed)",
+    "modelled": "the overhead of ETSI TS 103 097 signing (modelled: nothing is signed)",
     "real": "real ETSI TS 103 097 signatures",
 }
 """How the radio paragraph names each security mode."""
+
 
 def create_run_folder(path: str | Path, force: bool = False) -> Path:
     """Make ``path`` ready for a run; an existing non-empty folder needs ``force``."""
